@@ -184,6 +184,28 @@ def test_pkcs12_kdf_prefix_property(password: bytes, salt: bytes, length: int) -
     assert pbe.pkcs12_kdf("sha256", password, salt, pbe.ID_MAC, 3, 100) != long
 
 
+@settings(max_examples=12, deadline=None)
+@given(
+    hash_name=st.sampled_from(["sha1", "sha256", "sha512"]),
+    password=st.binary(min_size=1, max_size=150),
+    salt=st.binary(min_size=1, max_size=150),
+    id_=st.sampled_from([pbe.ID_KEY, pbe.ID_IV, pbe.ID_MAC]),
+    iterations=st.integers(1, 50),
+    length=st.integers(1, 200),
+)
+def test_pkcs12_kdf_matches_openssl_kdf(
+    hash_name: str, password: bytes, salt: bytes, id_: int, iterations: int, length: int
+) -> None:
+    """pkcs12_kdf equals `openssl kdf PKCS12KDF`, also for outputs longer than one hash."""
+    out = _openssl(
+        "kdf", "-keylen", str(length), "-kdfopt", f"digest:{hash_name.upper()}",
+        "-kdfopt", f"hexpass:{password.hex()}", "-kdfopt", f"hexsalt:{salt.hex()}",
+        "-kdfopt", f"iter:{iterations}", "-kdfopt", f"id:{id_}", "PKCS12KDF",
+    )  # fmt: skip
+    expected = bytes.fromhex(out.decode().strip().replace(":", ""))
+    assert pbe.pkcs12_kdf(hash_name, password, salt, id_, iterations, length) == expected
+
+
 def test_pkcs12_kdf_bad_id() -> None:
     """IDs other than 1, 2 and 3 are refused."""
     with pytest.raises(ValidationError, match="KDF id"):
