@@ -409,8 +409,8 @@ class RSAPublicKey:
         """
         name = _check_hash(hash, signing=False)
         mgf_name = name if mgf1_hash is None else _check_hash(mgf1_hash, signing=False)
-        if not pss and mgf1_hash is not None:
-            raise ValidationError("RSA PKCS#1 v1.5: mgf1_hash applies to PSS only")
+        if not pss and (mgf1_hash is not None or salt_length is not None):
+            raise ValidationError("RSA PKCS#1 v1.5: salt_length and mgf1_hash apply to PSS only")
         if not isinstance(signature, bytes | bytearray):
             raise TypeError(f"signature must be bytes, got {type(signature).__name__}")
         if not isinstance(data, bytes | bytearray | memoryview):
