@@ -7,7 +7,7 @@ The public API is reached from this package; submodules load on first use so tha
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from minica._version import __version__
 from minica.errors import (
@@ -90,8 +90,3 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *_LAZY, *_SUBMODULES})
-
-
-if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from minica import der as der
-    from minica import pem as pem
