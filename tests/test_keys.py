@@ -627,3 +627,9 @@ def test_save_private_key_overwrite_replaces_with_0600(tmp_path: Path, key: RSAP
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert load_private_key(path.read_bytes(), "pw") == key
     assert sorted(p.name for p in tmp_path.iterdir()) == ["key.pem"]
+
+
+def test_pkcs1_verify_with_salt_length_refused(key: RSAPrivateKey) -> None:
+    """Passing PSS-only options to a PKCS#1 v1.5 verification is a ValidationError."""
+    with pytest.raises(ValidationError, match="PSS only"):
+        key.public_key().verify(key.sign(b"m"), b"m", salt_length=32)
