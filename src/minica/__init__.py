@@ -28,6 +28,8 @@ _LAZY = {
     "load_public_key": "minica.keys",
     "RSAPrivateKey": "minica.keys",
     "RSAPublicKey": "minica.keys",
+    "save_private_key": "minica.keys",
+    "SignatureAlgorithm": "minica.algorithms",
     "create_csr": "minica.csr",
     "load_csr": "minica.csr",
     "CertificateSigningRequest": "minica.csr",

@@ -298,10 +298,11 @@ def _guess(el: der.Element) -> Spec | None:
         return None
     if tags == (der.SEQUENCE, der.SEQUENCE, der.BIT_STRING):
         inner = tuple(c.tag for c in k[0].children)
-        if inner[:1] == (0xA0,) or (inner[:2] == (der.INTEGER, der.SEQUENCE) and len(inner) >= 6):
-            return CERTIFICATE
-        if inner[:1] == (der.INTEGER,) and der.SEQUENCE in inner[1:2] and 0xA0 in inner:
+        if inner == (der.INTEGER, der.SEQUENCE, der.SEQUENCE, 0xA0):
             return CSR
+        # TBSCertList has thisUpdate (a time) where TBSCertificate has validity (a SEQUENCE).
+        if inner[:1] == (0xA0,) or inner[3:4] == (der.SEQUENCE,):
+            return CERTIFICATE
         return CRL
     if tags == (der.SEQUENCE, der.BIT_STRING):
         return SPKI
@@ -572,32 +573,58 @@ def explain(
 
 
 def partial_lines(raw: bytes) -> tuple[list[Line], str]:
-    """Lines for every header readable before a DER error, and the error message."""
-    lines: list[Line] = []
+    """Lines for every element readable before a DER error, and the error message ("" if none).
 
-    def walk(pos: int, end: int, depth: int) -> None:
+    Used to show a malformed file up to the point where it breaks; never raises DecodeError.
+    """
+    lines: list[Line] = []
+    try:
+        der.decode(raw, what="input")
+        message = ""
+    except DecodeError as e:
+        message = str(e)
+
+    def walk(pos: int, end: int, depth: int) -> bool:
+        """Emit lines from pos to end; False once an unreadable element is met."""
         while pos < end:
-            tag, number, cstart, length = der._header(raw, pos, end, "input")
+            try:
+                tag, number, cstart, length = der._header(raw, pos, end, "input")
+            except DecodeError:
+                header = _lenient_header(raw, pos)
+                if header is None:
+                    return False
+                tag, number, cstart, length = header
+                end = pos  # a length running past its parent: show it, trust nothing after
             constructed = bool(tag & der.CONSTRUCTED)
             lines.append(
                 Line(
                     pos, depth, cstart - pos, length, constructed, "", "", der.tag_name(tag, number)
                 )
             )
-            if constructed:
-                walk(cstart, cstart + length, depth + 1)
+            stop = min(cstart + length, len(raw))
+            if constructed and not walk(cstart, stop, depth + 1):
+                return False
+            if cstart + length > len(raw):
+                return False
             pos = cstart + length
+        return True
 
-    try:
-        der.decode(raw, what="input")
-        return lines, ""
-    except DecodeError as e:
-        message = str(e)
-    try:
+    if message:
         walk(0, len(raw), 0)
-    except DecodeError as e:
-        message = str(e)
     return lines, message
+
+
+def _lenient_header(raw: bytes, pos: int) -> tuple[int, int, int, int] | None:
+    """Identifier and length at ``pos`` even when the length runs past the data (low tags)."""
+    if pos + 2 > len(raw) or raw[pos] & 0x1F == 0x1F:
+        return None
+    tag, first = raw[pos], raw[pos + 1]
+    if first < 0x80:
+        return tag, tag & 0x1F, pos + 2, first
+    n = first & 0x7F
+    if not 0 < n <= 4 or pos + 2 + n > len(raw):
+        return None
+    return tag, tag & 0x1F, pos + 2 + n, int.from_bytes(raw[pos + 2 : pos + 2 + n], "big")
 
 
 def render(lines: Sequence[Line], *, paths: bool = False) -> Iterator[str]:
