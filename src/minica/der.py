@@ -45,8 +45,11 @@ __all__ = [
     "bit_string",
     "bmp_string",
     "boolean",
+    "check_primitive",
     "context",
     "decode",
+    "decode_at",
+    "decode_time",
     "enumerated",
     "explicit",
     "generalized_time",
@@ -57,6 +60,7 @@ __all__ = [
     "octet_string",
     "oid",
     "printable_string",
+    "read_header",
     "sequence",
     "set_of",
     "string",
@@ -384,7 +388,9 @@ def _parse(data: bytes, pos: int, limit: int, depth: int, what: str) -> tuple[El
     end = cstart + length
     if tag & CONSTRUCTED:
         if tag in _PRIMITIVE_ONLY:
-            raise DecodeError(f"{what}: constructed {tag_name(tag)} is not DER at byte {pos}")
+            raise DecodeError(
+                f"{what}: constructed {tag_name(tag ^ CONSTRUCTED)} is not DER at byte {pos}"
+            )
         kids = _parse_children(data, cstart, end, depth + 1, what)
         return Element(data, tag, number, pos, cstart - pos, length, kids), end
     _check_primitive(data, tag, pos, cstart, end, what)
@@ -415,7 +421,9 @@ def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> t
         cend = pos + length
         if tag & CONSTRUCTED:
             if tag in _PRIMITIVE_ONLY:
-                raise DecodeError(f"{what}: constructed {tag_name(tag)} is not DER at byte {start}")
+                raise DecodeError(
+                    f"{what}: constructed {tag_name(tag ^ CONSTRUCTED)} is not DER at byte {start}"
+                )
             append(
                 Element(
                     data,
@@ -454,6 +462,9 @@ def _check_primitive(data: bytes, tag: int, start: int, pos: int, end: int, what
         check(content, start, what)
     elif tag in (0x10, 0x11):
         raise DecodeError(f"{what}: primitive {tag_name(tag | 0x20)} at byte {start}")
+    elif tag == 0:
+        # X.690 8.1.5: universal tag 0 is BER's end-of-contents marker, never a DER value.
+        raise DecodeError(f"{what}: end-of-contents octets are not DER at byte {start}")
 
 
 def _check_boolean(c: bytes, offset: int, what: str) -> None:
@@ -505,6 +516,7 @@ def _check_string(tag: int) -> _Check:
 
 
 _OID_CACHE: dict[bytes, str] = {}
+_MAX_ARC_BITS = 160
 
 
 def _decode_oid(c: bytes, offset: int, what: str) -> str:
@@ -519,6 +531,9 @@ def _decode_oid(c: bytes, offset: int, what: str) -> str:
         if fresh and b == 0x80:
             raise DecodeError(f"{what}: non-minimal OBJECT IDENTIFIER arc at byte {offset}")
         value = (value << 7) | (b & 0x7F)
+        if value >> _MAX_ARC_BITS:
+            # Real arcs stay below 2**128 (UUID arcs, X.667); huge ones would also break str().
+            raise DecodeError(f"{what}: OBJECT IDENTIFIER arc too large at byte {offset}")
         fresh = not b & 0x80
         if fresh:
             arcs.append(value)
@@ -671,7 +686,9 @@ def boolean(value: bool) -> bytes:
 
 
 def _int_content(value: int) -> bytes:
-    return value.to_bytes(value.bit_length() // 8 + 1, "big", signed=True)
+    # Minimal two's complement: a negative n needs as many bits as ~n (-128 is one octet 80).
+    magnitude = value if value >= 0 else ~value
+    return value.to_bytes(magnitude.bit_length() // 8 + 1, "big", signed=True)
 
 
 def integer(value: int) -> bytes:
@@ -713,6 +730,8 @@ def oid(dotted: str) -> bytes:
     cached = _OID_ENC_CACHE.get(dotted)
     if cached is not None:
         return cached
+    if not isinstance(dotted, str):
+        raise TypeError(f"expected str, got {type(dotted).__name__}")
     try:
         arcs = [int(a) for a in dotted.split(".")]
     except ValueError:
@@ -722,6 +741,8 @@ def oid(dotted: str) -> bytes:
         or arcs[0] > 2
         or (arcs[0] < 2 and arcs[1] >= 40)
         or any(a < 0 for a in arcs)
+        or any(a >> _MAX_ARC_BITS for a in [arcs[0] * 40 + arcs[1], *arcs[2:]])
+        or not dotted.isascii()
         or any(not a.isdigit() for a in dotted.split("."))
     ):
         raise ValidationError(f"OBJECT IDENTIFIER {dotted!r}: not a valid dotted form")
@@ -866,3 +887,31 @@ def _identifier_length(encoded: bytes) -> int:
     while encoded[i] & 0x80:
         i += 1
     return i + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Positioned reading, for specialised scanners (e.g. CRLs with 100,000 entries) that must walk
+# very long lists without building an Element per TLV, yet apply the same DER rules.
+
+
+def read_header(data: bytes, pos: int, limit: int, *, what: str) -> tuple[int, int, int, int]:
+    """Read the identifier and length at ``pos``: (tag, number, content start, content length).
+
+    Applies the decoder's rules (minimal lengths, no indefinite form, stays within ``limit``).
+    """
+    return _header(data, pos, limit, what)
+
+
+def decode_at(data: bytes, pos: int, limit: int, *, what: str) -> tuple[Element, int]:
+    """Decode the one element starting at ``pos`` (offsets stay absolute): (element, end)."""
+    return _parse(data, pos, limit, 1, what)
+
+
+def decode_time(tag: int, content: bytes, offset: int, what: str) -> datetime:
+    """A UTCTime/GeneralizedTime content in RFC 5280 form as an aware UTC datetime."""
+    return _decode_time(tag, content, offset, what)
+
+
+def check_primitive(data: bytes, tag: int, start: int, pos: int, end: int, *, what: str) -> None:
+    """Apply the DER rules of universal primitive ``tag`` to ``data[pos:end]`` (header at start)."""
+    _check_primitive(data, tag, start, pos, end, what)
