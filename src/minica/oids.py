@@ -131,8 +131,10 @@ AES_192_CBC = register("2.16.840.1.101.3.4.1.22", "AES-192-CBC", "aes-192-cbc")
 AES_256_CBC = register("2.16.840.1.101.3.4.1.42", "AES-256-CBC", "aes-256-cbc")
 DES_EDE3_CBC = register("1.2.840.113549.3.7", "DES-EDE3-CBC", "des-ede3-cbc")
 RC2_CBC = register("1.2.840.113549.3.2", "RC2-CBC", "rc2-cbc")
-PBE_SHA1_RC4_128 = register("1.2.840.113549.1.12.1.1", "RC4", "pbeWithSHA1And128BitRC4")
-PBE_SHA1_RC4_40 = register("1.2.840.113549.1.12.1.2", "RC4-40", "pbeWithSHA1And40BitRC4")
+PBE_SHA1_RC4_128 = register(
+    "1.2.840.113549.1.12.1.1", "PBE-SHA1-RC4-128", "pbeWithSHA1And128BitRC4"
+)
+PBE_SHA1_RC4_40 = register("1.2.840.113549.1.12.1.2", "PBE-SHA1-RC4-40", "pbeWithSHA1And40BitRC4")
 PBE_SHA1_3DES = register(
     "1.2.840.113549.1.12.1.3", "PBE-SHA1-3DES", "pbeWithSHA1And3-KeyTripleDES-CBC"
 )

@@ -40,7 +40,8 @@ def encode(der: bytes, label: str, headers: dict[str, str] | None = None) -> str
     return "\n".join(lines) + "\n"
 
 
-_BEGIN = re.compile(r"^-----BEGIN ([^-\r\n]*)-----[ \t]*$", re.MULTILINE)
+# "[ \t\r]*$": with MULTILINE, "$" matches before "\n" only, so a CRLF line end leaves "\r".
+_BEGIN = re.compile(r"^-----BEGIN ([^-\r\n]*)-----[ \t\r]*$", re.MULTILINE)
 _B64_LINE = re.compile(r"[A-Za-z0-9+/=]*")
 
 
@@ -88,9 +89,13 @@ def decode_all(data: bytes | str, *, what: str = "PEM") -> tuple[Block, ...]:
         if not _B64_LINE.fullmatch(b64):
             raise DecodeError(f"{what}: {label} block on line {line}: invalid base64 character")
         try:
-            der = base64.b64decode(b64, validate=True)
+            der = binascii.a2b_base64(b64, strict_mode=True)
         except (binascii.Error, ValueError) as e:
             raise DecodeError(f"{what}: {label} block on line {line}: bad base64 ({e})") from e
+        if base64.b64encode(der).decode("ascii") != b64:
+            # Nonzero bits after the last whole octet: base64 that no encoder produces (RFC 4648
+            # 3.5), e.g. "QR==" for "A" where "QQ==" is the only form.
+            raise DecodeError(f"{what}: {label} block on line {line}: non-canonical base64")
         blocks.append(Block(label=label, der=der, headers=headers, line=line))
         pos = end + len(end_marker)
     return tuple(blocks)
