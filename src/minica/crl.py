@@ -143,8 +143,7 @@ def _check_known_value(oid: str, value: der.Element, where: str) -> None:
             _decode_crl_number(data)
         elif oid == oids.AUTHORITY_KEY_IDENTIFIER:
             _decode_aki(data)
-        else:
-            der.decode(data, what=what)
+        # Other values stay opaque: kept and re-encoded byte for byte.
     except DecodeError as e:
         raise DecodeError(f"{what}: {e} (value at byte {value.content_offset})") from e
 
@@ -204,27 +203,6 @@ def _aki_extension(key_id: bytes) -> _RawExtension:
 
 
 # ---------------------------------------------------------------------------------------------
-# Positioned DER reading. der.decode() parses a whole buffer; the CRL parser needs to decode
-# single elements at absolute offsets (so error offsets stay true) and to skip the entries list.
-# These wrap der's internal helpers until der exposes public equivalents (requested).
-
-
-def _read_header(data: bytes, pos: int, limit: int, *, what: str) -> tuple[int, int, int, int]:
-    """(tag, number, content start, content length) of the element at ``pos``."""
-    return der._header(data, pos, limit, what)
-
-
-def _decode_at(data: bytes, pos: int, limit: int, *, what: str) -> tuple[der.Element, int]:
-    """Decode the one element at ``pos`` (ending by ``limit``): (element, end offset)."""
-    return der._parse(data, pos, limit, 1, what)
-
-
-def _decode_time(tag: int, content: bytes, offset: int, what: str) -> datetime:
-    """A UTCTime/GeneralizedTime content in RFC 5280 form as an aware datetime."""
-    return der._decode_time(tag, content, offset, what)
-
-
-# ---------------------------------------------------------------------------------------------
 # Times
 
 
@@ -245,10 +223,10 @@ class RevokedCertificate:
     """One revokedCertificates entry (RFC 5280 5.1.2.6) with its entry extensions (5.3).
 
     ``reason`` (a CRLReason name, 5.3.1) and ``invalidity_date`` (5.3.2) become entry
-    extensions when built; None and ``"unspecified"`` add no reasonCode, as 5.3.1 advises.
-    ``extensions`` holds further entry extensions; parsed entries list every entry extension
-    there in their original order (so re-encoding is byte-exact) and mirror reason and
-    invalidity date in the two fields.
+    extensions (in that order, first); None and ``"unspecified"`` add no reasonCode, as 5.3.1
+    advises. ``extensions`` holds further entry extensions. A parsed entry whose extensions
+    would not re-encode exactly from the fields (other order, critical flags, an explicit
+    unspecified reasonCode) lists all of them in ``extensions``, and the fields mirror them.
     """
 
     serial_number: int
@@ -345,7 +323,9 @@ class _EntryEncoder:
 
     def encode(self, entry: RevokedCertificate) -> bytes:
         serial = entry.serial_number
-        body = serial.to_bytes(serial.bit_length() // 8 + 1, "big", signed=True)
+        body = serial.to_bytes(
+            (serial if serial >= 0 else ~serial).bit_length() // 8 + 1, "big", signed=True
+        )
         n = len(body)
         if n > 126:
             raise ValidationError(f"revoked certificate: serial number of {n} octets is too long")
@@ -431,7 +411,9 @@ def _encode_entries(items: Iterable[_EntryItem], *, check_duplicates: bool) -> b
         time_der = times.get(when)
         if time_der is None:
             time_der = times[when] = _time_der(when)
-        body = serial.to_bytes(serial.bit_length() // 8 + 1, "big", signed=True)
+        body = serial.to_bytes(
+            (serial if serial >= 0 else ~serial).bit_length() // 8 + 1, "big", signed=True
+        )
         n = len(body)
         length = n + 2 + len(time_der) + len(tail)
         if length < 0x100 and n < 0x80:
@@ -789,7 +771,7 @@ def _scan_revoked(data: bytes, pos: int, end: int) -> _Scan:
             day = content[-9:-7]
             value = None
             if day > b"28":
-                value = _decode_time(tt, content, s1, f"{_REVOKED}[{i}].revocationDate")
+                value = der.decode_time(tt, content, s1, f"{_REVOKED}[{i}].revocationDate")
             times[tkey] = value
         if t1 < ce:
             blob = data[t1:ce]
@@ -807,7 +789,7 @@ def _scan_revoked(data: bytes, pos: int, end: int) -> _Scan:
 def _scan_entry_extensions(data: bytes, pos: int, end: int, i: int) -> _EntryExtensions:
     """Decode one crlEntryExtensions encoding strictly (the slow path, once per distinct blob)."""
     what = f"{_REVOKED}[{i}].crlEntryExtensions"
-    el, stop = _decode_at(data, pos, end, what=what)
+    el, stop = der.decode_at(data, pos, end, what=what)
     if stop != end:
         raise DecodeError(
             f"{_REVOKED}[{i}]: unexpected element after crlEntryExtensions at byte {stop}"
@@ -821,7 +803,21 @@ def _scan_entry_extensions(data: bytes, pos: int, end: int, i: int) -> _EntryExt
             reason = _decode_reason(ext.to_der())
         elif ext.oid == oids.INVALIDITY_DATE:
             invalidity = _decode_invalidity(ext.to_der())
+    # Keep reasonCode and invalidityDate only in the fields when re-encoding from the fields
+    # gives the same bytes (the usual case, and what a built entry holds); otherwise (another
+    # order, a critical flag, an explicit "unspecified") keep every extension as found.
+    rest = tuple(e for e in extensions if e.oid not in _MIRRORED)
+    head: list[ExtensionLike] = []
+    if reason is not None and reason != "unspecified":
+        head.append(_reason_extension(reason))
+    if invalidity is not None:
+        head.append(_invalidity_extension(invalidity))
+    if der.sequence(*map(_encode_extension, (*head, *rest))) == data[pos:end]:
+        extensions = rest
     return _EntryExtensions(reason, invalidity, extensions)
+
+
+_MIRRORED = frozenset((oids.CRL_REASON, oids.INVALIDITY_DATE))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -899,14 +895,18 @@ class CertificateRevocationList:
         """Whether ``serial`` is listed (O(1) after the first call builds the index)."""
         if not isinstance(serial, int) or isinstance(serial, bool):
             raise TypeError(f"serial must be an int, got {type(serial).__name__}")
-        key = serial.to_bytes(serial.bit_length() // 8 + 1, "big", signed=True)
+        key = serial.to_bytes(
+            (serial if serial >= 0 else ~serial).bit_length() // 8 + 1, "big", signed=True
+        )
         return key in self._index()
 
     def get(self, serial: int) -> RevokedCertificate | None:
         """The entry for ``serial``, or None."""
         if not isinstance(serial, int) or isinstance(serial, bool):
             raise TypeError(f"serial must be an int, got {type(serial).__name__}")
-        key = serial.to_bytes(serial.bit_length() // 8 + 1, "big", signed=True)
+        key = serial.to_bytes(
+            (serial if serial >= 0 else ~serial).bit_length() // 8 + 1, "big", signed=True
+        )
         offset = self._index().get(key)
         return None if offset is None else self._entry_at(offset)
 
@@ -925,7 +925,7 @@ class CertificateRevocationList:
         tkey = data[s1:t1]
         when = scan.times.get(tkey)
         if when is None:
-            when = _decode_time(tkey[0], tkey[2:], s1, "revocationDate")
+            when = der.decode_time(tkey[0], tkey[2:], s1, "revocationDate")
             scan.times[tkey] = when
         entry = object.__new__(RevokedCertificate)
         setattr_ = object.__setattr__
@@ -996,19 +996,19 @@ def _parse_crl(data: bytes, *, scan: bool = True) -> CertificateRevocationList:
     """CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue } (5.1)."""
     if not data:
         raise DecodeError(f"{_WHAT}: empty input, expected a DER CertificateList at byte 0")
-    tag, _, cs, length = _read_header(data, 0, len(data), what=_WHAT)
+    tag, _, cs, length = der.read_header(data, 0, len(data), what=_WHAT)
     if tag != der.SEQUENCE:
         raise DecodeError(f"{_WHAT}: expected SEQUENCE, found {der.tag_name(tag)} at byte 0")
     end = cs + length
     if end != len(data):
         raise DecodeError(f"{_WHAT}: {len(data) - end} trailing bytes after the CRL at byte {end}")
     tbs_start = cs
-    tag, _, tcs, tlen = _read_header(data, cs, end, what=_TBS)
+    tag, _, tcs, tlen = der.read_header(data, cs, end, what=_TBS)
     if tag != der.SEQUENCE:
         raise DecodeError(f"{_TBS}: expected SEQUENCE, found {der.tag_name(tag)} at byte {cs}")
     tbs_end = tcs + tlen
-    alg_el, pos = _decode_at(data, tbs_end, end, what=f"{_WHAT}.signatureAlgorithm")
-    sig_el, pos = _decode_at(data, pos, end, what=f"{_WHAT}.signatureValue")
+    alg_el, pos = der.decode_at(data, tbs_end, end, what=f"{_WHAT}.signatureAlgorithm")
+    sig_el, pos = der.decode_at(data, pos, end, what=f"{_WHAT}.signatureValue")
     if pos != end:
         raise DecodeError(f"{_WHAT}: unexpected element after signatureValue at byte {pos}")
     algorithm = SignatureAlgorithm.from_element(alg_el, what=f"{_WHAT}.signatureAlgorithm")
@@ -1045,7 +1045,7 @@ def _parse_crl(data: bytes, *, scan: bool = True) -> CertificateRevocationList:
         el, pos = _tbs_field(data, pos, tbs_end, "nextUpdate")
         next_update = el.as_time(f"{_TBS}.nextUpdate")
     if pos < tbs_end and data[pos] == der.SEQUENCE:
-        _, _, rcs, rlen = _read_header(data, pos, tbs_end, what=_REVOKED)
+        _, _, rcs, rlen = der.read_header(data, pos, tbs_end, what=_REVOKED)
         if rlen == 0:
             raise DecodeError(
                 f"{_REVOKED}: empty list must be absent (RFC 5280 5.1.2.6) at byte {pos}"
@@ -1090,7 +1090,7 @@ def _tbs_field(data: bytes, pos: int, end: int, name: str) -> tuple[der.Element,
     what = f"{_TBS}.{name}"
     if pos >= end:
         raise DecodeError(f"{what}: missing at byte {pos}")
-    return _decode_at(data, pos, end, what=what)
+    return der.decode_at(data, pos, end, what=what)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1240,8 +1240,9 @@ def _text(crl: CertificateRevocationList) -> str:
         for entry in crl:
             lines.append(f"    Serial Number: {_serial_text(entry.serial_number)}")
             lines.append(f"        Revocation Date: {_time_text(entry.revocation_date)}")
-            if entry.extensions:
-                lines.extend(_extensions_text("CRL entry extensions", entry.extensions, 8))
+            extensions = entry.all_extensions()
+            if extensions:
+                lines.extend(_extensions_text("CRL entry extensions", extensions, 8))
     else:
         lines.append("No Revoked Certificates.")
     lines.append(f"    Signature Algorithm: {algorithm.name}")

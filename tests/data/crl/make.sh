@@ -11,7 +11,7 @@
 #                             .txt is `openssl crl -text -noout`
 #   crl-empty.txt             `openssl crl -text -noout` of crl-empty.pem
 #   crl-pss.pem/.txt          the same entries signed with RSASSA-PSS (-sigopt rsa_padding_mode:pss)
-#   crl-v1.pem/.txt           no CRL extensions and no crlnumber file: a version 1 CRL
+#   crl-noext.pem/.txt        no CRL extensions, no crlnumber file (still v2: the entries have extensions)
 # Usage: sh make.sh   (from anywhere; writes next to this script)
 set -eu
 cd "$(dirname "$0")"
@@ -102,8 +102,8 @@ echo 2B > "$W/crlnumber"
 gencrl crl-pss.pem -sigopt rsa_padding_mode:pss -sigopt rsa_pss_saltlen:digest
 openssl crl -in crl-pss.pem -text -noout > crl-pss.txt
 
-# Version 1: no crl_extensions and no crlnumber file.
+# No crl_extensions and no crlnumber file (openssl writes v2 anyway: entry extensions).
 rm "$W/crlnumber"
 sed -i -e '/^crlnumber/d' -e '/^crl_extensions/d' "$W/ca.cnf"
-gencrl crl-v1.pem
-openssl crl -in crl-v1.pem -text -noout > crl-v1.txt
+gencrl crl-noext.pem
+openssl crl -in crl-noext.pem -text -noout > crl-noext.txt
