@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from minica import der, oids, pem
-from minica.algorithms import SignatureAlgorithm
+from minica.algorithms import HASH_OIDS, SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
 from minica.keys import RSAPublicKey
 from minica.name import Name
@@ -654,8 +654,8 @@ def create_crl(
 _UTC_SHAPE = re.compile(
     rb"\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\dZ"
 )
-_GEN_SHAPE = re.compile(
-    rb"\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\dZ"
+_GEN_SHAPE = re.compile(  # year 0000 does not exist (datetime starts at 1)
+    rb"(?!0000)\d{4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])[0-5]\d[0-5]\dZ"
 )
 
 
@@ -973,7 +973,19 @@ class CertificateRevocationList:
 
     def fingerprint(self, hash: str = "sha256") -> bytes:
         """The digest of the DER encoding."""
+        if hash not in HASH_OIDS:
+            raise ValidationError(
+                f"fingerprint: hash {hash!r} is not one of {', '.join(HASH_OIDS)}"
+            )
         return hashlib.new(hash, self.der).digest()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, CertificateRevocationList):
+            return NotImplemented
+        return self.der == other.der
+
+    def __hash__(self) -> int:
+        return hash(self.der)
 
     def to_text(self) -> str:
         """The text ``openssl crl -text -noout`` prints."""
