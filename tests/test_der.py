@@ -430,6 +430,8 @@ def test_rejects_oversized_oid_arc() -> None:
         (b"240101120000.5Z", "with fraction"),
         (b"240101120000+0100", "with offset"),
         (b"240101120000", "without Z"),
+        (b" 40101120000Z", "with a space for a digit"),
+        (b"2401011200\xd9\xa0Z", "with a non-ASCII digit"),
     ],
 )
 def test_rejects_utc_time_not_in_rfc5280_form(text: bytes, case: str) -> None:
@@ -444,9 +446,29 @@ def test_rejects_generalized_time_with_fraction() -> None:
     _rejects(der.tlv(der.GENERALIZED_TIME, b"20500101000000.1Z"), r"GeneralizedTime .* at byte 0")
 
 
-def test_rejects_impossible_date() -> None:
-    """A well-formed but impossible date (30 February) is a DecodeError."""
-    _rejects(der.tlv(der.UTC_TIME, b"240230000000Z"), r"impossible date or time .* at byte 0")
+@pytest.mark.parametrize(
+    ("tag_octet", "text"),
+    [
+        (der.UTC_TIME, b"240230000000Z"),
+        (der.UTC_TIME, b"230229000000Z"),
+        (der.UTC_TIME, b"241301000000Z"),
+        (der.UTC_TIME, b"240101240000Z"),
+        (der.UTC_TIME, b"240101006000Z"),
+        (der.UTC_TIME, b"240101000060Z"),
+        (der.GENERALIZED_TIME, b"00000101000000Z"),
+    ],
+)
+def test_rejects_impossible_date(tag_octet: int, text: bytes) -> None:
+    """Well-formed but impossible dates and times (30 February, hour 24, ...) are refused."""
+    _rejects(der.tlv(tag_octet, text), r"impossible date or time .* at byte 0")
+
+
+def test_utc_time_years_follow_rfc5280() -> None:
+    """UTCTime YY >= 50 is 19YY and YY < 50 is 20YY (RFC 5280 4.1.2.5.1)."""
+    assert der.decode(der.tlv(der.UTC_TIME, b"500101000000Z")).as_time().year == 1950
+    assert der.decode(der.tlv(der.UTC_TIME, b"491231235959Z")).as_time() == datetime(
+        2049, 12, 31, 23, 59, 59, tzinfo=UTC
+    )
 
 
 def test_rejects_printable_string_with_at_sign() -> None:

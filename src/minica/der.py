@@ -12,7 +12,6 @@ from Python values; structures are built by nesting calls::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 
@@ -403,6 +402,9 @@ def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> t
         raise DecodeError(f"{what}: nesting deeper than {MAX_DEPTH} at byte {pos}")
     kids: list[Element] = []
     append = kids.append
+    new = _new_element
+    oid_cache = _OID_CACHE
+    checks = _CHECK_AT
     while pos < end:
         start = pos
         tag = data[pos]
@@ -411,60 +413,57 @@ def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> t
             number = tag & 0x1F
             length = data[pos + 1]
             pos += 2
-            if pos + length > end:
+            cend = pos + length
+            if cend > end:
                 raise DecodeError(
                     f"{what}: truncated {tag_name(tag)}, length {length} "
                     f"runs past the end at byte {start}"
                 )
         else:
             tag, number, pos, length = _header(data, pos, end, what)
-        cend = pos + length
-        if tag & CONSTRUCTED:
+            cend = pos + length
+        # Made without calling __init__ (a Python call per TLV is a sixth of the decode time);
+        # the attributes set are exactly those __init__ sets.
+        el = new(Element)
+        el._data = data
+        el.tag = tag
+        el.number = number
+        el.offset = start
+        el.header_length = pos - start
+        el.length = length
+        if tag & 0x20:  # constructed
             if tag in _PRIMITIVE_ONLY:
                 raise DecodeError(
                     f"{what}: constructed {tag_name(tag ^ CONSTRUCTED)} is not DER at byte {start}"
                 )
-            append(
-                Element(
-                    data,
-                    tag,
-                    number,
-                    start,
-                    pos - start,
-                    length,
-                    _parse_children(data, pos, cend, depth + 1, what),
-                )
-            )
+            el.children = _parse_children(data, pos, cend, depth + 1, what)
         else:
+            el.children = ()
+            # Universal primitives carry DER rules, one direct call per type (OCTET STRING has
+            # none); an OID already in the cache was checked when it was cached.
             if tag < 0x20:
-                _check_primitive(data, tag, start, pos, cend, what)
-            append(Element(data, tag, number, start, pos - start, length, ()))
+                if tag == OID:
+                    if data[pos:cend] not in oid_cache:
+                        _check_oid(data[pos:cend], start, what)
+                else:
+                    check = checks.get(tag)
+                    if check is not None:
+                        check(data, start, pos, cend, what)
+        append(el)
         pos = cend
     return tuple(kids)
 
 
+_new_element = object.__new__
+
+
 def _check_primitive(data: bytes, tag: int, start: int, pos: int, end: int, what: str) -> None:
     """Apply the DER rules of a universal primitive type to its content ``data[pos:end]``."""
-    if tag == INTEGER:
-        # Inline: INTEGER is the commonest primitive; the slice is only needed on failure.
-        if end == pos:
-            raise DecodeError(f"{what}: empty INTEGER at byte {start}")
-        if end - pos > 1:
-            b0, b1 = data[pos], data[pos + 1]
-            if (b0 == 0 and not b1 & 0x80) or (b0 == 0xFF and b1 & 0x80):
-                raise DecodeError(f"{what}: non-minimal INTEGER encoding at byte {start}")
+    if tag == OID and data[pos:end] in _OID_CACHE:
         return
-    content = data[pos:end]
-    if tag == OID and content in _OID_CACHE:
-        return
-    check = _CHECKS.get(tag)
+    check = _CHECK_AT.get(tag)
     if check is not None:
-        check(content, start, what)
-    elif tag in (0x10, 0x11):
-        raise DecodeError(f"{what}: primitive {tag_name(tag | 0x20)} at byte {start}")
-    elif tag == 0:
-        # X.690 8.1.5: universal tag 0 is BER's end-of-contents marker, never a DER value.
-        raise DecodeError(f"{what}: end-of-contents octets are not DER at byte {start}")
+        check(data, start, pos, end, what)
 
 
 def _check_boolean(c: bytes, offset: int, what: str) -> None:
@@ -543,31 +542,37 @@ def _decode_oid(c: bytes, offset: int, what: str) -> str:
     return ".".join(map(str, head + arcs[1:]))
 
 
-_UTC_RE = re.compile(rb"(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z\Z")
-_GEN_RE = re.compile(rb"(\d\d\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)Z\Z")
-
-
 def _decode_time(tag: int, c: bytes, offset: int, what: str) -> datetime:
+    # Digits are checked once (bytes.isdigit is ASCII-only) and read arithmetically: faster
+    # than a regular expression, and datetime() still rejects impossible dates.
     if tag == UTC_TIME:
-        m = _UTC_RE.match(c)
-        if m is None:
+        if len(c) != 13 or c[12] != 0x5A or not c[:12].isdigit():
             raise DecodeError(f"{what}: UTCTime not in YYMMDDHHMMSSZ form at byte {offset}")
-        year = int(m[1])
+        year = c[0] * 10 + c[1] - 528  # 528 == 48 * 11, the two ASCII "0"s
         # RFC 5280 4.1.2.5.1: YY >= 50 is 19YY, otherwise 20YY.
         year += 1900 if year >= 50 else 2000
+        i = 2
     elif tag == GENERALIZED_TIME:
-        m = _GEN_RE.match(c)
-        if m is None:
+        if len(c) != 15 or c[14] != 0x5A or not c[:14].isdigit():
             raise DecodeError(
                 f"{what}: GeneralizedTime not in YYYYMMDDHHMMSSZ form at byte {offset}"
             )
-        year = int(m[1])
+        year = int(c[:4])
+        i = 4
     else:
         raise DecodeError(
             f"{what}: expected UTCTime or GeneralizedTime, found {tag_name(tag)} at byte {offset}"
         )
     try:
-        return datetime(year, int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6]), tzinfo=UTC)
+        return datetime(
+            year,
+            c[i] * 10 + c[i + 1] - 528,
+            c[i + 2] * 10 + c[i + 3] - 528,
+            c[i + 4] * 10 + c[i + 5] - 528,
+            c[i + 6] * 10 + c[i + 7] - 528,
+            c[i + 8] * 10 + c[i + 9] - 528,
+            tzinfo=UTC,
+        )
     except ValueError as e:
         raise DecodeError(f"{what}: impossible date or time ({e}) at byte {offset}") from e
 
@@ -640,6 +645,73 @@ _CHECKS: dict[int, _Check] = {
             TELETEX_STRING,
         )
     },
+}
+
+_CheckAt = Callable[[bytes, int, int, int, str], None]
+
+
+def _at_integer(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    # No slice: INTEGER is a common primitive and the content is only needed on failure.
+    if end == pos:
+        raise DecodeError(f"{what}: empty INTEGER at byte {start}")
+    if end - pos > 1:
+        b0, b1 = data[pos], data[pos + 1]
+        if (b0 == 0 and not b1 & 0x80) or (b0 == 0xFF and b1 & 0x80):
+            raise DecodeError(f"{what}: non-minimal INTEGER encoding at byte {start}")
+
+
+def _at_boolean(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    if end - pos != 1 or data[pos] not in (0, 0xFF):
+        raise DecodeError(f"{what}: BOOLEAN must be one octet 00 or FF at byte {start}")
+
+
+def _at_null(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    if end != pos:
+        raise DecodeError(f"{what}: NULL must be empty at byte {start}")
+
+
+def _at_utf8(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    try:
+        data[pos:end].decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DecodeError(
+            f"{what}: invalid UTF8String encoding ({e.reason}) at byte {start}"
+        ) from e
+
+
+def _at_printable(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    if not _PRINTABLE.issuperset(data[pos:end]):
+        raise DecodeError(f"{what}: character outside PrintableString alphabet at byte {start}")
+
+
+def _at_refuse(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    tag = data[start]
+    if tag == 0:
+        # X.690 8.1.5: universal tag 0 is BER's end-of-contents marker, never a DER value.
+        raise DecodeError(f"{what}: end-of-contents octets are not DER at byte {start}")
+    raise DecodeError(f"{what}: primitive {tag_name(tag | CONSTRUCTED)} at byte {start}")
+
+
+def _at(check: _Check) -> _CheckAt:
+    def check_at(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+        check(data[pos:end], start, what)
+
+    return check_at
+
+
+#: Per universal primitive tag, its DER check of ``data[pos:end]`` (the header at ``start``):
+#: the decoder's dispatch table, with direct versions for the commonest types.
+_CHECK_AT: dict[int, _CheckAt] = {
+    **{t: _at(check) for t, check in _CHECKS.items()},
+    INTEGER: _at_integer,
+    ENUMERATED: _at_integer,
+    BOOLEAN: _at_boolean,
+    NULL: _at_null,
+    UTF8_STRING: _at_utf8,
+    PRINTABLE_STRING: _at_printable,
+    0x00: _at_refuse,  # end-of-contents
+    0x10: _at_refuse,  # SEQUENCE must be constructed
+    0x11: _at_refuse,  # SET must be constructed
 }
 
 # Universal types whose DER encoding is always primitive (X.690 10.2, 8.x).
