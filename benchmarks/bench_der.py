@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs, "
         f"pyasn1 {pyasn1_version}"
     )
-    print(f"leaf certificate: {len(cert)} bytes DER, {sum(1 for _ in _walk(der.decode(cert)))} TLVs")
+    print(
+        f"leaf certificate: {len(cert)} bytes DER, {sum(1 for _ in _walk(der.decode(cert)))} TLVs"
+    )
 
     ours = per_call(lambda: der.decode(cert), args.repeat, args.number)
     theirs = per_call(
