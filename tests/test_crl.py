@@ -633,3 +633,13 @@ def test_mutated_crls_raise_only_decode_error(data: st.DataObject) -> None:
     crl.to_text()
     for entry in crl:
         assert crl.is_revoked(entry.serial_number)
+
+
+def test_parsed_duplicate_serial_first_wins() -> None:
+    """A parsed CRL listing a serial twice answers get() with the first entry."""
+    first = _entry(b"\x10\x00", der.utc_time(WHEN))
+    second = _entry(b"\x10\x00", der.utc_time(NOW))
+    crl = load_crl(_wrap(_tbs_with_entries(first + second)))
+    entry = crl.get(0x1000)
+    assert entry is not None and entry.revocation_date == WHEN
+    assert len(crl) == 2
