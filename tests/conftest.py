@@ -142,3 +142,11 @@ def openssl_samples(
     return OpensslSamples(
         ca_cert=out["ca"], leaf_cert=out["leaf"], csr=out["csr"], crl=out["crl"], directory=d
     )
+
+
+# The machines are shared and noisy: hypothesis' per-example deadline would make timing a
+# source of flaky failures. Speed is measured in benchmarks/, never in tests.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("minica", deadline=None)
+_hypothesis_settings.load_profile("minica")
