@@ -1,0 +1,774 @@
+"""The ``minica`` command line (layer 7): a thin shell over the library.
+
+Every subcommand parses its arguments, calls the library, and writes files atomically (temp file
++ rename; private keys created 0600 with O_EXCL). Errors: a :class:`MinicaError` or an
+``OSError`` on a user's file is one line on stderr, ``minica: error: <message>``, exit 1; a usage
+error exits 2 (argparse); Ctrl-C exits 130. A traceback means a bug.
+
+Start-up is kept lean: only ``argparse``, ``os`` and ``sys`` are imported here; each subcommand
+imports what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+
+from minica._version import __version__
+from minica.errors import MinicaError
+
+# Not `from typing import ...`: typing costs milliseconds of start-up and only checkers need it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import TypeVar
+
+    from minica.ca import CA
+    from minica.cert import Certificate
+    from minica.keys import RSAPrivateKey
+
+    T = TypeVar("T")
+
+PASSPHRASE_ENV = "MINICA_PASSPHRASE"
+
+_DESCRIPTION = """\
+minica: a private certificate authority in pure Python.
+
+The classic "build your own CA with openssl" workflow -- CA key and self-signed root, key and
+request, the CA signs it, revoke, publish a CRL -- in an openssl-compatible CA directory.
+"""
+
+_EPILOG = """\
+examples:
+  minica demo                                   the whole story against a real HTTPS server
+  minica init pki --subject "/C=CN/O=Example/CN=Example Root CA"
+  minica issue pki www.example.com 127.0.0.1    key + certificate in one step
+  minica key web.key && minica req web.key --subject /CN=www.example.com \\
+      --san www.example.com -o web.csr && minica sign pki web.csr -o web.crt
+  minica revoke pki web.crt --reason keyCompromise && minica crl pki
+  minica list pki --status R
+  minica show web.crt
+  minica verify --ca pki/cacert.pem --crl pki/crl.pem web.crt
+
+Passphrases are read from --passphrase-file FILE, the MINICA_PASSPHRASE environment variable,
+or a prompt on the terminal -- never from the command line. "-o -" writes to standard output.
+"""
+
+
+class CLIError(MinicaError):
+    """A problem with what the user asked for that the library does not see (exit 1)."""
+
+
+class _VerifyFailed(Exception):
+    """`minica verify` found the certificate invalid: exit 2 is usage, so this exits 1 too."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Small I/O helpers: the only place the CLI touches user files.
+
+
+def _read(path: str, what: str = "file") -> bytes:
+    """The bytes of ``path`` (``-`` = standard input)."""
+    if path == "-":
+        return sys.stdin.buffer.read()
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def _refuse_existing(path: str, force: bool = False) -> None:
+    if path != "-" and not force and os.path.lexists(path):
+        raise CLIError(f"{path}: exists; refusing to overwrite it (use --force)")
+
+
+def _write(path: str, data: bytes | str, *, mode: int = 0o644, force: bool = True) -> None:
+    """Write ``data`` to ``path`` atomically (temp file in the same directory + rename).
+
+    ``-`` writes to standard output. Private files get ``mode`` 0600 from creation on, so a
+    key is never readable by others, not even for a moment.
+    """
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    if not force:
+        _refuse_existing(path)
+    import secrets
+
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if not force:
+            # O_EXCL semantics for the final name too: link fails if it appeared meanwhile.
+            os.link(tmp, path)
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _progress(message: str) -> None:
+    """Progress on slow steps goes to stderr so that ``-o -`` output stays clean."""
+    print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Passphrases: --passphrase-file, then $MINICA_PASSPHRASE, then a prompt; never argv.
+
+
+def _given_passphrase(args: argparse.Namespace) -> str | None:
+    """The passphrase supplied without prompting, or None."""
+    path = getattr(args, "passphrase_file", None)
+    if path:
+        text = _read(path).decode("utf-8", errors="strict")
+        # openssl's file: convention: the first line, without its line ending.
+        line = text.splitlines()[0] if text else ""
+        if not line:
+            raise CLIError(f"{path}: empty passphrase file")
+        return line
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env:
+        return env
+    return None
+
+
+def _prompt_passphrase(prompt: str, *, confirm: bool = False) -> str:
+    if not sys.stdin.isatty():
+        from minica.errors import PassphraseError
+
+        raise PassphraseError(
+            f"{prompt}: passphrase needed; use --passphrase-file FILE or {PASSPHRASE_ENV}"
+        )
+    import getpass
+
+    first = getpass.getpass(f"{prompt}: ")
+    if not first:
+        raise CLIError("passphrase: empty")
+    if confirm and getpass.getpass(f"{prompt} (again): ") != first:
+        raise CLIError("passphrase: the two entries differ")
+    return first
+
+
+def _new_passphrase(args: argparse.Namespace, prompt: str) -> str | None:
+    """The passphrase to encrypt a new key with, when ``--encrypt`` was given."""
+    if not getattr(args, "encrypt", False):
+        return None
+    return _given_passphrase(args) or _prompt_passphrase(prompt, confirm=True)
+
+
+def _load_key(path: str, args: argparse.Namespace) -> RSAPrivateKey:
+    """Load a private key, asking for a passphrase only when the key is encrypted."""
+    from minica.errors import PassphraseError
+    from minica.keys import load_private_key
+
+    data = _read(path)
+    given = _given_passphrase(args)
+    try:
+        return load_private_key(data, passphrase=given)
+    except PassphraseError as e:
+        if given is not None or not sys.stdin.isatty() or "missing" not in str(e).lower():
+            raise PassphraseError(f"{path}: {e}") from e
+    return load_private_key(data, passphrase=_prompt_passphrase(f"passphrase for {path}"))
+
+
+def _open_ca(directory: str, args: argparse.Namespace) -> CA:
+    from minica.ca import CA
+
+    return CA.open(directory, passphrase=_given_passphrase(args))
+
+
+def _with_ca_key(ca: CA, directory: str, action: Callable[[CA], T]) -> T:
+    """Run ``action(ca)``; when the CA key turns out encrypted and no passphrase was supplied,
+    prompt on a terminal and retry once with a reopened CA."""
+    from minica.ca import CA
+    from minica.errors import PassphraseError
+
+    try:
+        return action(ca)
+    except PassphraseError:
+        if not sys.stdin.isatty() or os.environ.get(PASSPHRASE_ENV):
+            raise
+    passphrase = _prompt_passphrase(f"passphrase for {directory}/private/cakey.pem")
+    return action(CA.open(directory, passphrase=passphrase))
+
+
+def _output_name(name: str) -> str:
+    """A file-name stem for a certificate name: wildcards and separators made safe."""
+    stem = name.replace("*", "_").replace("/", "_").replace(":", "_").replace("\\", "_")
+    return stem.lstrip(".") or "cert"
+
+
+# ---------------------------------------------------------------------------------------------
+# Subcommands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from minica.ca import CA
+
+    passphrase = _new_passphrase(args, "passphrase for the new CA key")
+    key = _load_key(args.key, args) if args.key else None
+    if key is None:
+        _progress(f"generating a {args.bits}-bit RSA key for the CA ...")
+    ca = CA.init(
+        args.dir,
+        args.subject,
+        key_size=args.bits,
+        days=args.days,
+        passphrase=passphrase,
+        serial=args.serial,
+        key=key,
+    )
+    cert = ca.certificate
+    print(f"created CA in {args.dir}: {cert.subject.to_openssl()}")
+    print(
+        f"  certificate {os.path.join(args.dir, 'cacert.pem')} (valid until {cert.not_valid_after:%Y-%m-%d})"
+    )
+    print(f"  key         {os.path.join(args.dir, 'private', 'cakey.pem')}")
+    return 0
+
+
+def cmd_key(args: argparse.Namespace) -> int:
+    from minica.keys import generate_private_key
+
+    if args.out != "-":
+        _refuse_existing(args.out, args.force)
+    passphrase = _new_passphrase(args, f"passphrase for {args.out}")
+    _progress(f"generating a {args.bits}-bit RSA key ...")
+    key = generate_private_key(args.bits)
+    pem = key.to_pem(passphrase=passphrase)
+    _write(args.out, pem, mode=0o600, force=args.force)
+    if args.out != "-":
+        print(f"wrote {args.out} ({args.bits}-bit RSA{', encrypted' if passphrase else ''})")
+    return 0
+
+
+def cmd_req(args: argparse.Namespace) -> int:
+    from minica.csr import create_csr
+
+    key = _load_key(args.key, args)
+    csr = create_csr(key, args.subject, san=args.san or ())
+    _write(args.out, csr.to_pem())
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from minica.csr import load_csr
+
+    csr = load_csr(_read(args.csr))
+    ca = _open_ca(args.dir, args)
+    cert = _with_ca_key(ca, args.dir, lambda c: c.sign(csr, profile=args.profile, days=args.days))
+    _write(args.out, cert.to_pem())
+    if args.out != "-":
+        print(f"wrote {args.out}: serial {cert.serial_number:X}, {cert.subject.to_openssl()}")
+    return 0
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    stem = os.path.join(args.out_dir, _output_name(args.names[0]))
+    key_path, cert_path = f"{stem}.key", f"{stem}.crt"
+    for path in (key_path, cert_path):
+        _refuse_existing(path, args.force)
+    passphrase = _new_passphrase(args, f"passphrase for {key_path}")
+    ca = _open_ca(args.dir, args)
+    _progress(f"generating a {args.bits}-bit RSA key for {args.names[0]} ...")
+    result = _with_ca_key(
+        ca,
+        args.dir,
+        lambda c: c.issue(
+            args.names,
+            profile=args.profile,
+            key_size=args.bits,
+            days=args.days,
+            subject=args.subject,
+        ),
+    )
+    key, cert = result
+    _write(key_path, key.to_pem(passphrase=passphrase), mode=0o600, force=args.force)
+    try:
+        _write(cert_path, cert.to_pem(), force=args.force)
+    except BaseException:
+        os.unlink(key_path)
+        raise
+    print(
+        f"wrote {key_path} and {cert_path}: serial {cert.serial_number:X}, {cert.subject.to_openssl()}"
+    )
+    return 0
+
+
+def _serial_or_cert(text: str) -> int | Certificate:
+    """A revocation target: an existing certificate file, or a serial number in hex."""
+    if os.path.exists(text):
+        from minica.cert import load_certificate
+
+        return load_certificate(_read(text))
+    digits = text[2:] if text.lower().startswith("0x") else text
+    try:
+        return int(digits.replace(":", ""), 16)
+    except ValueError:
+        raise CLIError(f"{text}: neither a certificate file nor a hexadecimal serial") from None
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    target = _serial_or_cert(args.target)
+    ca = _open_ca(args.dir, args)
+    entry = ca.revoke(target, reason=args.reason)
+    print(f"revoked serial {entry.serial:X} ({entry.subject}), reason {args.reason}")
+    print(f"publish it: minica crl {args.dir}")
+    return 0
+
+
+def cmd_crl(args: argparse.Namespace) -> int:
+    ca = _open_ca(args.dir, args)
+    crl = _with_ca_key(ca, args.dir, lambda c: c.generate_crl(days=args.days, hours=args.hours))
+    der = crl.to_pem() if hasattr(crl, "to_pem") else None  # type: ignore[attr-defined]
+    if args.out:
+        _write(args.out, der or "")
+    else:
+        n = len(crl)  # type: ignore[arg-type]
+        print(
+            f"wrote {ca.crl_path}: CRL number {crl.crl_number}, {n} revoked, next update {crl.next_update:%Y-%m-%d %H:%M:%S}Z"
+        )  # type: ignore[attr-defined]
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    ca = _open_ca(args.dir, args)
+    entries = ca.records(args.status)
+    names = {"V": "valid", "R": "revoked", "E": "expired"}
+    for e in entries:
+        status = str(getattr(e.status, "value", e.status))
+        extra = (
+            f"  revoked {e.revocation:%Y-%m-%d} {e.reason or ''}".rstrip() if e.revocation else ""
+        )
+        print(
+            f"{e.serial_hex:>8}  {names.get(status, status):7}  expires {e.expiry:%Y-%m-%d}  {e.subject}{extra}"
+        )
+    return 0
+
+
+def _key_text(data: bytes, args: argparse.Namespace, path: str) -> str:
+    key = _load_key(path, args)
+    pub = key.public_key()
+    return (
+        f"Private-Key: ({key.size} bit, 2 primes)\n"
+        f"modulus: {pub.n:X}\n"
+        f"publicExponent: {pub.e} (0x{pub.e:x})\n"
+        f"key id (SHA-1 of the public key): {pub.key_id().hex(':').upper()}\n"
+    )
+
+
+def _public_key_text(data: bytes) -> str:
+    from minica.keys import load_public_key
+
+    pub = load_public_key(data)
+    return (
+        f"Public-Key: ({pub.size} bit)\n"
+        f"Modulus: {pub.n:X}\n"
+        f"Exponent: {pub.e} (0x{pub.e:x})\n"
+        f"key id (SHA-1 of the public key): {pub.key_id().hex(':').upper()}\n"
+    )
+
+
+_SHOW_KINDS = {
+    "CERTIFICATE": "cert",
+    "TRUSTED CERTIFICATE": "cert",
+    "CERTIFICATE REQUEST": "csr",
+    "NEW CERTIFICATE REQUEST": "csr",
+    "X509 CRL": "crl",
+    "PRIVATE KEY": "key",
+    "ENCRYPTED PRIVATE KEY": "key",
+    "RSA PRIVATE KEY": "key",
+    "PUBLIC KEY": "pub",
+    "RSA PUBLIC KEY": "pub",
+}
+
+
+def _show_one(kind: str, data: bytes, args: argparse.Namespace, path: str) -> str:
+    if kind == "cert":
+        from minica.cert import load_certificate
+
+        return load_certificate(data).to_text()
+    if kind == "csr":
+        from minica.csr import load_csr
+
+        return load_csr(data).to_text()
+    if kind == "crl":
+        from minica.crl import load_crl
+
+        return load_crl(data).to_text()
+    if kind == "key":
+        return _key_text(data, args, path)
+    return _public_key_text(data)
+
+
+def _sniff_der(data: bytes) -> str:
+    """Which kind of DER object ``data`` is, by shape (RFC 5280 4.1, 5.1; RFC 2986 4.2)."""
+    from minica import der
+    from minica.errors import DecodeError
+
+    root = der.decode(data, what="file")
+    kids = root.children if root.tag == der.SEQUENCE else ()
+    if len(kids) == 3 and kids[0].tag == der.SEQUENCE:
+        tags = [child.tag for child in kids[0].children]
+        if tags[:1] == [0xA0]:
+            return "cert"  # TBSCertificate with [0] EXPLICIT version
+        if len(tags) == 4 and tags[0] == der.INTEGER and tags[3] == 0xA0:
+            return "csr"  # CertificationRequestInfo: version, subject, spki, [0] attributes
+        if 0x17 in tags[2:4] or 0x18 in tags[2:4]:
+            return "crl"  # TBSCertList: thisUpdate right after the issuer
+        return "cert"  # a v1 certificate: serial, signature, issuer, validity, ...
+    if kids and kids[0].tag == der.INTEGER:
+        return "key"  # PKCS#1 RSAPrivateKey or PKCS#8 PrivateKeyInfo
+    if len(kids) == 2 and kids[0].tag == der.SEQUENCE:
+        return "pub" if kids[1].tag == der.BIT_STRING else "key"  # SPKI or encrypted PKCS#8
+    raise DecodeError("file: not a certificate, request, CRL or key in DER")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    path = args.file
+    if path.lower().endswith((".p12", ".pfx")):
+        from minica import pkcs12
+
+        passphrase = _given_passphrase(args)
+        if passphrase is None:
+            passphrase = _prompt_passphrase(f"passphrase for {path}")
+        sys.stdout.write(pkcs12.load_bundle(data, passphrase).to_text())
+        return 0
+    if data.lstrip()[:11] == b"-----BEGIN ":
+        from minica import pem
+
+        blocks = pem.decode_all(data, what=path)
+        texts = []
+        for block in blocks:
+            kind = _SHOW_KINDS.get(block.label)
+            if kind is None:
+                continue
+            texts.append(_show_one(kind, data if len(blocks) == 1 else block.der, args, path))
+        if not texts:
+            labels = ", ".join(b.label for b in blocks)
+            raise CLIError(f"{path}: nothing minica can show (PEM {labels})")
+        sys.stdout.write("\n".join(texts))
+        return 0
+    sys.stdout.write(_show_one(_sniff_der(data), data, args, path))
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from minica import verify
+    from minica.cert import load_certificate, load_certificates
+
+    trusted: list[Certificate] = []
+    for path in args.ca:
+        trusted.extend(load_certificates(_read(path)))
+    untrusted: list[Certificate] = []
+    for path in args.untrusted or ():
+        untrusted.extend(load_certificates(_read(path)))
+    crls = []
+    if args.crl:
+        from minica.crl import load_crl
+
+        crls = [load_crl(_read(path)) for path in args.crl]
+    failed = False
+    for path in args.cert:
+        leaf = load_certificate(_read(path))
+        result = verify.verify_chain(
+            leaf,
+            trusted=trusted,
+            untrusted=untrusted,
+            crls=crls,
+            crl_check="all" if args.crl_check_all else ("leaf" if crls else None),
+            purpose=args.purpose,
+        )
+        if result.ok:
+            print(f"{path}: OK")
+        else:
+            failed = True
+            print(f"minica: error: {path}: verification failed: {result.message}", file=sys.stderr)
+    if failed:
+        raise _VerifyFailed
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from minica import demo
+
+    return demo.run(args.dir, bits=args.bits, keep=args.keep)
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+def _add_passphrase(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--passphrase-file",
+        metavar="FILE",
+        help=f"read the passphrase from FILE's first line (else ${PASSPHRASE_ENV}, else a prompt)",
+    )
+
+
+def _sub(
+    subs: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help: str,
+    examples: Sequence[str],
+    func: Callable[[argparse.Namespace], int],
+) -> argparse.ArgumentParser:
+    epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples)
+    p = subs.add_parser(
+        name, help=help, description=help, epilog=epilog, formatter_class=_Formatter
+    )
+    p.set_defaults(func=func)
+    return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be positive")
+    return value
+
+
+def _bits(text: str) -> int:
+    value = _positive(text)
+    if value < 1024 or value > 16384:
+        raise argparse.ArgumentTypeError(f"{value}: key size must be 1024 to 16384 bits")
+    return value
+
+
+PROFILES = ("server", "client", "server_client", "intermediate_ca")
+REASONS = (
+    "unspecified",
+    "keyCompromise",
+    "CACompromise",
+    "affiliationChanged",
+    "superseded",
+    "cessationOfOperation",
+    "certificateHold",
+    "removeFromCRL",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``minica`` and its subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="minica", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=_Formatter
+    )
+    parser.add_argument("--version", action="version", version=f"minica {__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = _sub(
+        subs,
+        "init",
+        "create a CA directory: key, self-signed root certificate, index, serial, CRL",
+        [
+            'minica init pki --subject "/C=CN/ST=Beijing/O=Example/CN=Example Root CA"',
+            "minica init pki --subject 'CN=Example Root CA,O=Example' --encrypt --days 7300",
+            "minica init pki --subject /CN=Root --key existing-ca.key",
+        ],
+        cmd_init,
+    )
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--subject", required=True, help="the CA's name, /C=../CN=.. or RFC 4514")
+    p.add_argument("--bits", type=_bits, default=2048, help="RSA key size (default 2048)")
+    p.add_argument("--days", type=_positive, default=3650, help="validity (default 3650)")
+    p.add_argument("--key", metavar="KEYFILE", help="use this existing key instead of a new one")
+    p.add_argument("--encrypt", action="store_true", help="encrypt the CA key with a passphrase")
+    p.add_argument("--serial", choices=("sequential", "random"), default="sequential")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "key",
+        "generate an RSA private key (PKCS#8 PEM, mode 0600)",
+        ["minica key web.key", "minica key web.key --bits 3072 --encrypt", "minica key -o - | ..."],
+        cmd_key,
+    )
+    p.add_argument("out", metavar="OUT", help="output file (- = stdout)")
+    p.add_argument("--bits", type=_bits, default=2048, help="RSA key size (default 2048)")
+    p.add_argument("--encrypt", action="store_true", help="encrypt with a passphrase (AES-256)")
+    p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "req",
+        "create a certificate signing request (PKCS#10) for a key",
+        [
+            "minica req web.key --subject /CN=www.example.com --san www.example.com -o web.csr",
+            "minica req web.key --subject 'CN=app,O=Example' --san app.example.com 10.0.0.5",
+        ],
+        cmd_req,
+    )
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--subject", required=True)
+    p.add_argument(
+        "--san", nargs="+", metavar="NAME", help="DNS names, IP addresses, e-mails, URIs"
+    )
+    p.add_argument("-o", "--out", default="-", metavar="CSR", help="output file (default stdout)")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "sign",
+        "sign a certificate request with the CA (like openssl ca -in CSR)",
+        [
+            "minica sign pki web.csr -o web.crt",
+            "minica sign pki laptop.csr --profile client --days 90 -o laptop.crt",
+        ],
+        cmd_sign,
+    )
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("csr", metavar="CSR")
+    p.add_argument("--profile", choices=PROFILES, default="server")
+    p.add_argument("--days", type=_positive, default=365)
+    p.add_argument("-o", "--out", default="-", metavar="CRT", help="output file (default stdout)")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "issue",
+        "make a key and a certificate in one step (files named after the first name)",
+        [
+            "minica issue pki localhost 127.0.0.1          -> localhost.key, localhost.crt",
+            "minica issue pki alice@example.com --profile client --subject /CN=alice",
+        ],
+        cmd_issue,
+    )
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("names", metavar="NAME", nargs="+", help="host names / IPs (the SAN)")
+    p.add_argument("--profile", choices=PROFILES, default="server")
+    p.add_argument("--subject", help="subject (default /CN=<first name>)")
+    p.add_argument("--days", type=_positive, default=365)
+    p.add_argument("--bits", type=_bits, default=2048)
+    p.add_argument("--out-dir", default=".", metavar="DIR", help="where to write (default .)")
+    p.add_argument("--encrypt", action="store_true", help="encrypt the new key")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "revoke",
+        "revoke a certificate (by file or hex serial); then run `minica crl`",
+        ["minica revoke pki web.crt --reason keyCompromise", "minica revoke pki 1A2B"],
+        cmd_revoke,
+    )
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("target", metavar="CRT|SERIAL")
+    p.add_argument("--reason", choices=REASONS, default="unspecified")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "crl",
+        "generate the CA's CRL (writes DIR/crl.pem)",
+        ["minica crl pki", "minica crl pki --days 7 -o -"],
+        cmd_crl,
+    )
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--days", type=_positive)
+    p.add_argument("--hours", type=_positive)
+    p.add_argument("-o", "--out", metavar="FILE", help="also write the CRL here (- = stdout)")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "list",
+        "list the certificates the CA issued (index.txt)",
+        ["minica list pki", "minica list pki --status R"],
+        cmd_list,
+    )
+    p.add_argument("dir", metavar="DIR")
+    p.add_argument("--status", choices=("V", "R", "E"))
+
+    p = _sub(
+        subs,
+        "show",
+        "print a certificate, request, CRL, key or PKCS#12 file as text (like openssl -text)",
+        ["minica show web.crt", "minica show pki/crl.pem", "minica show bundle.p12"],
+        cmd_show,
+    )
+    p.add_argument("file", metavar="FILE")
+    _add_passphrase(p)
+
+    p = _sub(
+        subs,
+        "verify",
+        "verify certificates against trusted CAs (chain, validity, constraints, CRL)",
+        [
+            "minica verify --ca pki/cacert.pem web.crt",
+            "minica verify --ca root.pem --untrusted intermediate.pem --crl pki/crl.pem web.crt",
+        ],
+        cmd_verify,
+    )
+    p.add_argument("--ca", action="append", required=True, metavar="CA.pem", help="trusted")
+    p.add_argument("--untrusted", action="append", metavar="FILE", help="intermediates")
+    p.add_argument("--crl", action="append", metavar="CRL", help="check revocation (leaf)")
+    p.add_argument("--crl-check-all", action="store_true", help="check every CA's CRL too")
+    p.add_argument("--purpose", choices=("sslserver", "sslclient"))
+    p.add_argument("cert", metavar="CERT", nargs="+")
+
+    p = _sub(
+        subs,
+        "demo",
+        "the whole story: CA, server and client certificates, a real HTTPS server, revocation",
+        ["minica demo", "minica demo ./demo-pki"],
+        cmd_demo,
+    )
+    p.add_argument("dir", metavar="DIR", nargs="?", help="where to build it (default: temp dir)")
+    p.add_argument("--bits", type=_bits, default=2048)
+    p.add_argument("--keep", action="store_true", help="keep the temp dir")
+    return parser
+
+
+def _describe_os_error(e: OSError) -> str:
+    if e.filename is not None:
+        return f"{e.filename}: {e.strerror or e}"
+    return str(e)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 ok, 1 error, 2 usage, 130 Ctrl-C)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, usage errors
+        return e.code if isinstance(e.code, int) else 2
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except _VerifyFailed:
+        return 1
+    except MinicaError as e:
+        print(f"minica: error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"minica: error: {_describe_os_error(e)}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError as e:
+        print(f"minica: error: not text where text was expected: {e.reason}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("minica: interrupted", file=sys.stderr)
+        return 130
