@@ -229,6 +229,9 @@ def cmd_init(args: argparse.Namespace) -> int:
         serial=args.serial,
         key=key,
     )
+    # The CA directory layout includes crl.pem: publish the first, empty CRL right away so
+    # that a web server can be pointed at it from the start (openssl ca -gencrl).
+    ca.generate_crl()
     cert = ca.certificate
     print(f"created CA in {args.dir}: {cert.subject.to_openssl()}")
     print(
@@ -331,28 +334,39 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 def cmd_crl(args: argparse.Namespace) -> int:
     ca = _open_ca(args.dir, args)
     crl = _with_ca_key(ca, args.dir, lambda c: c.generate_crl(days=args.days, hours=args.hours))
-    der = crl.to_pem() if hasattr(crl, "to_pem") else None  # type: ignore[attr-defined]
     if args.out:
-        _write(args.out, der or "")
-    else:
-        n = len(crl)  # type: ignore[arg-type]
+        _write(args.out, crl.to_pem())
+    if args.out != "-":
+        next_update = f"{crl.next_update:%Y-%m-%d %H:%M:%S}Z" if crl.next_update else "never"
         print(
-            f"wrote {ca.crl_path}: CRL number {crl.crl_number}, {n} revoked, next update {crl.next_update:%Y-%m-%d %H:%M:%S}Z"
-        )  # type: ignore[attr-defined]
+            f"wrote {ca.crl_path}: CRL number {crl.crl_number}, {len(crl)} revoked, "
+            f"next update {next_update}"
+        )
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
     ca = _open_ca(args.dir, args)
-    entries = ca.records(args.status)
+    now = datetime.now(UTC)
     names = {"V": "valid", "R": "revoked", "E": "expired"}
-    for e in entries:
-        status = str(getattr(e.status, "value", e.status))
-        extra = (
-            f"  revoked {e.revocation:%Y-%m-%d} {e.reason or ''}".rstrip() if e.revocation else ""
-        )
+    rows = []
+    for e in ca.records():
+        # A "V" line past its expiry is expired (openssl ca -updatedb would rewrite it as "E").
+        status = "E" if e.status == "V" and e.expiry < now else str(e.status)
+        if args.status is None or status == args.status:
+            rows.append((e, status))
+    if not rows:
+        return 0
+    print(f"{'SERIAL':>8}  {'STATUS':7}  {'EXPIRES':10}  SUBJECT")
+    for e, status in rows:
+        revoked = ""
+        if e.revocation is not None:
+            revoked = f"  (revoked {e.revocation:%Y-%m-%d}{', ' + e.reason if e.reason else ''})"
         print(
-            f"{e.serial_hex:>8}  {names.get(status, status):7}  expires {e.expiry:%Y-%m-%d}  {e.subject}{extra}"
+            f"{e.serial_hex:>8}  {names.get(status, status):7}  {e.expiry:%Y-%m-%d}  "
+            f"{e.subject}{revoked}"
         )
     return 0
 

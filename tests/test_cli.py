@@ -1,0 +1,625 @@
+"""The ``minica`` command line, always through the real entry point (``python -m minica``).
+
+Bad input must give one line ``minica: error: ...`` on stderr, exit 1, and write nothing.
+Keys come from tests/data/keys (no pure-Python key generation except where the test is about it).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+KEYS = DATA / "keys"
+SRC = Path(__file__).resolve().parents[1] / "src"
+PASS = "minica-test"  # the passphrase of tests/data/keys/*.enc-*
+
+
+def minica(
+    *args: str | Path,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+    input: bytes | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m minica *args`` with stdin not a terminal; never raises on failure."""
+    full_env = {k: v for k, v in os.environ.items() if k != "MINICA_PASSPHRASE"}
+    full_env["PYTHONPATH"] = str(SRC)
+    full_env.update(env or {})
+    done = subprocess.run(
+        [sys.executable, "-m", "minica", *map(str, args)],
+        capture_output=True,
+        env=full_env,
+        cwd=cwd,
+        input=input if input is not None else b"",
+        check=False,
+        timeout=120,
+    )
+    return subprocess.CompletedProcess(
+        done.args, done.returncode, done.stdout.decode(errors="replace"), done.stderr.decode()
+    )
+
+
+def ok(*args: str | Path, **kw: object) -> str:
+    """Run minica and expect exit 0; returns stdout."""
+    done = minica(*args, **kw)  # type: ignore[arg-type]
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def assert_one_line_error(done: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    """Exit 1, nothing on stdout, exactly one stderr line starting 'minica: error: '."""
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("minica: error: "), lines[0]
+    assert "Traceback" not in done.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+
+
+def snapshot(d: Path) -> dict[str, bytes]:
+    """Every file under ``d`` with its bytes, to show that nothing was written."""
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def openssl(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command line")
+    return subprocess.run(["openssl", *map(str, args)], capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def made_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA made once by ``minica init`` with a pre-generated key."""
+    d = tmp_path_factory.mktemp("made") / "pki"
+    ok("init", d, "--subject", "/C=CN/O=Example/CN=CLI Test Root", "--key", KEYS / "rsa2048-a.pem")
+    return d
+
+
+@pytest.fixture
+def ca(made_ca: Path, tmp_path: Path) -> Path:
+    """A private copy of the CA for a test that changes it."""
+    d = tmp_path / "pki"
+    shutil.copytree(made_ca, d, symlinks=True)
+    return d
+
+
+@pytest.fixture(scope="session")
+def made_enc_ca(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A CA whose key is encrypted with the passphrase PASS."""
+    d = tmp_path_factory.mktemp("made-enc") / "pki"
+    ok(
+        "init", d, "--subject", "/CN=Encrypted Root", "--key", KEYS / "rsa2048-b.pem", "--encrypt",
+        env={"MINICA_PASSPHRASE": PASS},
+    )  # fmt: skip
+    return d
+
+
+@pytest.fixture
+def enc_ca(made_enc_ca: Path, tmp_path: Path) -> Path:
+    d = tmp_path / "enc-pki"
+    shutil.copytree(made_enc_ca, d, symlinks=True)
+    return d
+
+
+@pytest.fixture
+def csr(tmp_path: Path) -> Path:
+    """A request for www.example.com made by ``minica req``."""
+    out = tmp_path / "web.csr"
+    ok(
+        "req", KEYS / "rsa3072.pem", "--subject", "/CN=www.example.com",
+        "--san", "www.example.com", "10.0.0.5", "-o", out,
+    )  # fmt: skip
+    return out
+
+
+# -- the program --------------------------------------------------------------------------------
+
+
+def test_version() -> None:
+    """--version prints the package version."""
+    from minica import __version__
+
+    assert ok("--version").strip() == f"minica {__version__}"
+
+
+SUBCOMMANDS = [
+    "init", "key", "req", "sign", "issue", "revoke", "crl", "list", "show", "verify", "demo",
+]  # fmt: skip
+
+
+def test_help_lists_subcommands_and_examples() -> None:
+    """--help names every subcommand and shows examples."""
+    out = ok("--help")
+    assert "examples:" in out
+    for name in SUBCOMMANDS:
+        assert re.search(rf"^\s+{name}\s", out, re.M), name
+
+
+@pytest.mark.parametrize("name", SUBCOMMANDS)
+def test_subcommand_help_has_examples(name: str) -> None:
+    """Each subcommand's --help has an examples section using it."""
+    out = ok(name, "--help")
+    assert "examples:" in out
+    assert f"minica {name}" in out
+
+
+def test_no_subcommand_is_a_usage_error() -> None:
+    """Without a subcommand: usage on stderr, exit 2."""
+    done = minica()
+    assert done.returncode == 2
+    assert "usage:" in done.stderr
+
+
+def test_bad_option_is_a_usage_error(tmp_path: Path) -> None:
+    """An unknown option or a bad value exits 2 with argparse's message."""
+    assert minica("key", tmp_path / "k", "--bits", "12").returncode == 2
+    assert minica("list", "--frobnicate").returncode == 2
+    assert not (tmp_path / "k").exists()
+
+
+def test_keyboard_interrupt_exits_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during a subcommand: exit 130 and no traceback."""
+    from minica import cli
+
+    def interrupted(args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "cmd_list", interrupted)
+    assert cli.main(["list", "anywhere"]) == 130
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_lean_start_up() -> None:
+    """The command line loads no crypto module before a subcommand needs it (lazy imports)."""
+    code = (
+        "import sys; from minica import cli; cli.main(['--version']); "
+        "print(*sorted(m for m in sys.modules if m.startswith('minica')))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
+    )
+    loaded = set(done.stdout.split()[2:])  # after "minica 0.1.0"
+    assert loaded <= {"minica", "minica._version", "minica.errors", "minica.cli"}, loaded
+
+
+# -- init -------------------------------------------------------------------------------------
+
+
+def test_init_makes_an_openssl_usable_ca(made_ca: Path) -> None:
+    """init writes the openssl layout; openssl accepts the root and the first CRL."""
+    for name in ("cacert.pem", "private/cakey.pem", "index.txt", "serial", "crlnumber", "crl.pem"):
+        assert (made_ca / name).is_file(), name
+    assert stat.S_IMODE((made_ca / "private" / "cakey.pem").stat().st_mode) == 0o600
+    cacert = made_ca / "cacert.pem"
+    assert openssl("verify", "-CAfile", cacert, cacert).returncode == 0
+    done = openssl("crl", "-in", made_ca / "crl.pem", "-CAfile", cacert, "-noout")
+    assert "verify OK" in done.stdout + done.stderr
+
+
+def test_init_refuses_an_existing_ca(ca: Path) -> None:
+    """A second init into the same directory: one error line, nothing changed."""
+    before = snapshot(ca)
+    done = minica("init", ca, "--subject", "/CN=Another", "--key", KEYS / "rsa2048-b.pem")
+    assert_one_line_error(done)
+    assert snapshot(ca) == before
+
+
+def test_init_with_missing_key_file(tmp_path: Path) -> None:
+    """--key naming a missing file: one line naming it, no CA directory."""
+    done = minica("init", tmp_path / "pki", "--subject", "/CN=x", "--key", tmp_path / "nokey.pem")
+    assert_one_line_error(done, "nokey.pem", "No such file")
+    assert not (tmp_path / "pki").exists()
+
+
+def test_init_encrypted_needs_a_passphrase(tmp_path: Path) -> None:
+    """--encrypt without any passphrase source (no terminal): error, nothing written."""
+    done = minica(
+        "init", tmp_path / "pki", "--subject", "/CN=x", "--key", KEYS / "rsa2048-a.pem", "--encrypt"
+    )
+    assert_one_line_error(done, "passphrase", "MINICA_PASSPHRASE")
+    assert not (tmp_path / "pki").exists()
+
+
+def test_init_encrypted_key_is_encrypted(made_enc_ca: Path) -> None:
+    """The CA key written with --encrypt is PKCS#8 encrypted; openssl opens it with the passphrase."""
+    key = made_enc_ca / "private" / "cakey.pem"
+    assert key.read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
+    assert openssl("pkey", "-in", key, "-passin", f"pass:{PASS}", "-noout").returncode == 0
+
+
+# -- key --------------------------------------------------------------------------------------
+
+
+def test_key_writes_a_private_key_0600(tmp_path: Path) -> None:
+    """key OUT: a PKCS#8 key, mode 0600, that openssl checks; progress on stderr."""
+    out = tmp_path / "k.pem"
+    done = minica("key", out, "--bits", "1024")
+    assert done.returncode == 0, done.stderr
+    assert "generating" in done.stderr
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert openssl("pkey", "-in", out, "-check", "-noout").returncode == 0
+
+
+def test_key_to_stdout(tmp_path: Path) -> None:
+    """key - writes the PEM to stdout and nothing else there."""
+    out = ok("key", "-", "--bits", "1024")
+    assert out.startswith("-----BEGIN PRIVATE KEY-----") and out.rstrip().endswith("-----")
+
+
+def test_key_encrypted_with_env_passphrase(tmp_path: Path) -> None:
+    """--encrypt takes MINICA_PASSPHRASE; openssl decrypts with it."""
+    out = tmp_path / "k.pem"
+    ok("key", out, "--bits", "1024", "--encrypt", env={"MINICA_PASSPHRASE": "s3cret"})
+    assert "ENCRYPTED PRIVATE KEY" in out.read_text()
+    assert openssl("pkey", "-in", out, "-passin", "pass:s3cret", "-noout").returncode == 0
+
+
+def test_key_encrypted_with_passphrase_file(tmp_path: Path) -> None:
+    """--passphrase-file: its first line is the passphrase."""
+    pw = tmp_path / "pw"
+    pw.write_text("from-file\nignored\n")
+    out = tmp_path / "k.pem"
+    ok("key", out, "--bits", "1024", "--encrypt", "--passphrase-file", pw)
+    assert openssl("pkey", "-in", out, "-passin", "pass:from-file", "-noout").returncode == 0
+
+
+def test_key_refuses_to_overwrite(tmp_path: Path) -> None:
+    """An existing OUT is left alone: one error line, exit 1."""
+    out = tmp_path / "k.pem"
+    out.write_text("precious")
+    assert_one_line_error(minica("key", out, "--bits", "1024"), "exists")
+    assert out.read_text() == "precious"
+
+
+# -- req --------------------------------------------------------------------------------------
+
+
+def test_req_makes_a_request_openssl_verifies(csr: Path) -> None:
+    """req: openssl verifies the request and sees the subject and SANs."""
+    done = openssl("req", "-in", csr, "-verify", "-noout", "-text")
+    assert done.returncode == 0, done.stderr
+    assert "CN = www.example.com" in done.stdout
+    assert "DNS:www.example.com, IP Address:10.0.0.5" in done.stdout
+
+
+def test_req_to_stdout() -> None:
+    """req without -o writes the PEM request to stdout."""
+    out = ok("req", KEYS / "rsa2048-a.pem", "--subject", "/CN=x")
+    assert out.startswith("-----BEGIN CERTIFICATE REQUEST-----")
+
+
+def test_req_with_encrypted_key_and_passphrase(tmp_path: Path) -> None:
+    """An encrypted key opens with MINICA_PASSPHRASE."""
+    out = tmp_path / "r.csr"
+    ok("req", KEYS / "rsa2048-a.enc-aes256-sha256.pem", "--subject", "/CN=x", "-o", out,
+       env={"MINICA_PASSPHRASE": PASS})  # fmt: skip
+    assert out.read_text().startswith("-----BEGIN CERTIFICATE REQUEST-----")
+
+
+def test_req_wrong_passphrase(tmp_path: Path) -> None:
+    """A wrong passphrase: one error line, no output file."""
+    out = tmp_path / "r.csr"
+    done = minica("req", KEYS / "rsa2048-a.enc-aes256-sha256.pem", "--subject", "/CN=x",
+                  "-o", out, env={"MINICA_PASSPHRASE": "wrong"})  # fmt: skip
+    assert_one_line_error(done, "passphrase")
+    assert not out.exists()
+
+
+def test_req_encrypted_key_without_passphrase(tmp_path: Path) -> None:
+    """An encrypted key and no passphrase (no terminal): one error line naming the key."""
+    out = tmp_path / "r.csr"
+    done = minica("req", KEYS / "rsa2048-a.enc-aes256-sha256.pem", "--subject", "/CN=x", "-o", out)
+    assert_one_line_error(done, "rsa2048-a.enc-aes256-sha256.pem")
+    assert not out.exists()
+
+
+def test_req_missing_key(tmp_path: Path) -> None:
+    """A missing key file: one line with the file name and the system's reason."""
+    out = tmp_path / "r.csr"
+    done = minica("req", tmp_path / "missing.pem", "--subject", "/CN=x", "-o", out)
+    assert_one_line_error(done, "missing.pem", "No such file or directory")
+    assert not out.exists()
+
+
+def test_req_garbage_key(tmp_path: Path) -> None:
+    """A file of garbage where a key is expected: one error line, nothing written."""
+    junk = tmp_path / "junk.pem"
+    junk.write_bytes(os.urandom(300))
+    out = tmp_path / "r.csr"
+    assert_one_line_error(minica("req", junk, "--subject", "/CN=x", "-o", out), "private key")
+    assert not out.exists()
+
+
+def test_req_certificate_where_key_expected(made_ca: Path, tmp_path: Path) -> None:
+    """A certificate given as the key: one error line saying a key was expected."""
+    out = tmp_path / "r.csr"
+    done = minica("req", made_ca / "cacert.pem", "--subject", "/CN=x", "-o", out)
+    assert_one_line_error(done, "PRIVATE KEY")
+    assert not out.exists()
+
+
+def test_req_bad_subject(tmp_path: Path) -> None:
+    """An unparsable subject: one error line."""
+    done = minica("req", KEYS / "rsa2048-a.pem", "--subject", "/NOPE=x", "-o", tmp_path / "r")
+    assert_one_line_error(done)
+    assert not (tmp_path / "r").exists()
+
+
+# -- sign -------------------------------------------------------------------------------------
+
+
+def test_sign_issues_a_certificate(ca: Path, csr: Path, tmp_path: Path) -> None:
+    """sign: openssl verifies the certificate; index.txt and newcerts record it."""
+    out = tmp_path / "web.crt"
+    stdout = ok("sign", ca, csr, "-o", out)
+    assert "serial 1" in stdout
+    assert (
+        openssl("verify", "-CAfile", ca / "cacert.pem", "-purpose", "sslserver", out).returncode
+        == 0
+    )
+    assert "CN=www.example.com" in (ca / "index.txt").read_text()
+    assert (ca / "newcerts" / "01.pem").read_text() == out.read_text()
+
+
+def test_sign_to_stdout_with_profile(ca: Path, csr: Path) -> None:
+    """sign -o - prints the PEM; --profile client gives clientAuth; --days sets validity."""
+    pem = ok("sign", ca, csr, "--profile", "client", "--days", "10", "-o", "-")
+    assert pem.startswith("-----BEGIN CERTIFICATE-----")
+    done = subprocess.run(
+        ["openssl", "x509", "-noout", "-text"],
+        input=pem,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "TLS Web Client Authentication" in done.stdout
+
+
+def test_sign_with_encrypted_ca_key(enc_ca: Path, csr: Path, tmp_path: Path) -> None:
+    """The CA key's passphrase from the environment signs."""
+    out = tmp_path / "c.crt"
+    ok("sign", enc_ca, csr, "-o", out, env={"MINICA_PASSPHRASE": PASS})
+    assert openssl("verify", "-CAfile", enc_ca / "cacert.pem", out).returncode == 0
+
+
+def test_sign_wrong_ca_passphrase_writes_nothing(enc_ca: Path, csr: Path, tmp_path: Path) -> None:
+    """A wrong CA passphrase: one error line, no certificate, the CA unchanged."""
+    before = snapshot(enc_ca)
+    out = tmp_path / "c.crt"
+    done = minica("sign", enc_ca, csr, "-o", out, env={"MINICA_PASSPHRASE": "wrong"})
+    assert_one_line_error(done, "passphrase")
+    assert not out.exists()
+    assert snapshot(enc_ca) == before
+
+
+def test_sign_garbage_request(ca: Path, tmp_path: Path) -> None:
+    """Garbage instead of a CSR: one error line, the CA unchanged."""
+    junk = tmp_path / "junk.csr"
+    junk.write_text(
+        "-----BEGIN CERTIFICATE REQUEST-----\nnot base64!\n-----END CERTIFICATE REQUEST-----\n"
+    )
+    before = snapshot(ca)
+    out = tmp_path / "c.crt"
+    assert_one_line_error(minica("sign", ca, junk, "-o", out))
+    assert not out.exists() and snapshot(ca) == before
+
+
+def test_sign_key_where_request_expected(ca: Path, tmp_path: Path) -> None:
+    """A private key given as the CSR: one error line saying a request was expected."""
+    before = snapshot(ca)
+    out = tmp_path / "c.crt"
+    done = minica("sign", ca, KEYS / "rsa2048-a.pem", "-o", out)
+    assert_one_line_error(done, "CERTIFICATE REQUEST")
+    assert not out.exists() and snapshot(ca) == before
+
+
+def test_sign_missing_ca(csr: Path, tmp_path: Path) -> None:
+    """A directory that is not a CA: one error line."""
+    assert_one_line_error(minica("sign", tmp_path / "nope", csr, "-o", tmp_path / "c"), "not a CA")
+    assert not (tmp_path / "c").exists()
+
+
+# -- issue ------------------------------------------------------------------------------------
+
+
+def test_issue_writes_key_and_certificate(ca: Path, tmp_path: Path) -> None:
+    """issue NAME...: NAME.key (0600) and NAME.crt that openssl verifies with the SANs."""
+    ok("issue", ca, "localhost", "127.0.0.1", "--out-dir", tmp_path, "--bits", "1024")
+    key, crt = tmp_path / "localhost.key", tmp_path / "localhost.crt"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert openssl("verify", "-CAfile", ca / "cacert.pem", crt).returncode == 0
+    text = openssl("x509", "-in", crt, "-noout", "-text").stdout
+    assert "DNS:localhost, IP Address:127.0.0.1" in text
+    mod_key = openssl("rsa", "-in", key, "-noout", "-modulus").stdout
+    assert mod_key == openssl("x509", "-in", crt, "-noout", "-modulus").stdout
+
+
+def test_issue_refuses_existing_files_before_touching_the_ca(ca: Path, tmp_path: Path) -> None:
+    """An existing NAME.crt: one error line, and the CA issued nothing."""
+    (tmp_path / "host.crt").write_text("old")
+    before = snapshot(ca)
+    done = minica("issue", ca, "host", "--out-dir", tmp_path, "--bits", "1024")
+    assert_one_line_error(done, "host.crt", "exists")
+    assert snapshot(ca) == before
+    assert not (tmp_path / "host.key").exists()
+
+
+# -- revoke, crl, list ------------------------------------------------------------------------
+
+
+def _issued(ca: Path, csr: Path, tmp_path: Path, name: str = "web.crt") -> Path:
+    out = tmp_path / name
+    ok("sign", ca, csr, "-o", out)
+    return out
+
+
+def test_revoke_then_crl_lists_the_serial(ca: Path, csr: Path, tmp_path: Path) -> None:
+    """revoke by file + crl: openssl sees the serial revoked, with the reason."""
+    crt = _issued(ca, csr, tmp_path)
+    assert "revoked serial 1" in ok("revoke", ca, crt, "--reason", "keyCompromise")
+    assert "1 revoked" in ok("crl", ca)
+    done = openssl(
+        "verify", "-crl_check", "-CAfile", ca / "cacert.pem", "-CRLfile", ca / "crl.pem", crt
+    )
+    assert done.returncode != 0 and "certificate revoked" in done.stdout + done.stderr
+    text = openssl("crl", "-in", ca / "crl.pem", "-noout", "-text").stdout
+    assert "Serial Number: 01" in text and "Key Compromise" in text
+
+
+def test_revoke_by_serial_and_twice(ca: Path, csr: Path, tmp_path: Path) -> None:
+    """revoke by hex serial works; revoking again is one error line."""
+    _issued(ca, csr, tmp_path)
+    ok("revoke", ca, "01")
+    assert_one_line_error(minica("revoke", ca, "01"), "already revoked")
+
+
+def test_revoke_unknown_target(ca: Path, tmp_path: Path) -> None:
+    """Neither a file nor a serial / a serial not issued: one error line each."""
+    assert_one_line_error(minica("revoke", ca, "zz-not-hex"), "zz-not-hex")
+    assert_one_line_error(minica("revoke", ca, "BEEF"), "BEEF")
+
+
+def test_revoke_garbage_certificate_file(ca: Path, tmp_path: Path) -> None:
+    """A garbage file as CRT: one error line, the index unchanged."""
+    junk = tmp_path / "junk.crt"
+    junk.write_bytes(b"\x30\x03\x02\x01")
+    before = snapshot(ca)
+    assert_one_line_error(minica("revoke", ca, junk))
+    assert snapshot(ca) == before
+
+
+def test_crl_to_stdout(ca: Path) -> None:
+    """crl -o - prints the CRL; openssl verifies its signature."""
+    pem = ok("crl", ca, "--days", "3", "-o", "-")
+    assert pem.startswith("-----BEGIN X509 CRL-----")
+    done = subprocess.run(
+        ["openssl", "crl", "-CAfile", str(ca / "cacert.pem"), "-noout"], input=pem,
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "verify OK" in done.stdout + done.stderr
+
+
+def test_list_and_status_filter(ca: Path, csr: Path, tmp_path: Path) -> None:
+    """list shows valid and revoked certificates; --status R only the revoked."""
+    _issued(ca, csr, tmp_path, "a.crt")
+    other = tmp_path / "other.csr"
+    ok("req", KEYS / "rsa2048-b.pem", "--subject", "/CN=other", "-o", other)
+    ok("sign", ca, other, "-o", tmp_path / "b.crt")
+    ok("revoke", ca, "02")
+    everything = ok("list", ca)
+    assert re.search(r"^\s+01\s+valid\s.*CN=www.example.com", everything, re.M)
+    assert re.search(r"^\s+02\s+revoked\s.*CN=other", everything, re.M)
+    revoked = ok("list", ca, "--status", "R")
+    assert "CN=other" in revoked and "www.example.com" not in revoked
+
+
+# -- show -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "needle"),
+    [
+        ("certs/root.pem", "Certificate:"),
+        ("certs/root.der", "Certificate:"),
+        ("certs/csr-basic.pem", "Certificate Request:"),
+        ("keys/rsa2048-a.pub.pem", "Public-Key: (2048 bit)"),
+        ("keys/rsa2048-a.pem", "Private-Key: (2048 bit"),
+        ("keys/rsa2048-a.der", "Private-Key: (2048 bit"),
+    ],
+)
+def test_show_recognises_the_kind(path: str, needle: str) -> None:
+    """show prints certificates, requests, keys (PEM or DER) as text."""
+    assert needle in ok("show", DATA / path)
+
+
+def test_show_crl(made_ca: Path) -> None:
+    """show crl.pem prints openssl's CRL heading."""
+    assert "Certificate Revocation List (CRL):" in ok("show", made_ca / "crl.pem")
+
+
+def test_show_certificate_text_matches_openssl() -> None:
+    """show on a certificate gives what openssl x509 -text -noout prints."""
+    expected = openssl("x509", "-in", DATA / "certs" / "root.pem", "-noout", "-text").stdout
+    assert ok("show", DATA / "certs" / "root.pem") == expected
+
+
+def test_show_garbage_and_missing(tmp_path: Path) -> None:
+    """Garbage or a missing file: one error line each."""
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"\x00garbage" * 10)
+    assert_one_line_error(minica("show", junk))
+    assert_one_line_error(minica("show", tmp_path / "missing.pem"), "missing.pem")
+
+
+def test_show_encrypted_key_wrong_passphrase() -> None:
+    """An encrypted key with a wrong passphrase: one error line."""
+    done = minica("show", KEYS / "rsa2048-a.enc-aes256-sha256.pem", env={"MINICA_PASSPHRASE": "no"})
+    assert_one_line_error(done, "passphrase")
+
+
+# -- verify -----------------------------------------------------------------------------------
+
+from test_verify import CASES, Case, build_chains, openssl_verify, write_case  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def written_chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
+    d = tmp_path_factory.mktemp("cli-chains")
+    return {name: write_case(c, d / name) for name, c in build_chains().items()}
+
+
+_MINICA_ERROR = re.compile(r"error (\d+) at (\d+) depth lookup")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_verify_agrees_with_openssl(written_chains: dict[str, Case], name: str) -> None:
+    """minica verify and openssl verify (-crl_check with a CRL) agree: exit status and code."""
+    case = written_chains[name]
+    f = case.files
+    args: list[str | Path] = ["verify", "--ca", f["ca"]]
+    if "untrusted" in f:
+        args += ["--untrusted", f["untrusted"]]
+    if "crl" in f:
+        args += ["--crl", f["crl"]]
+    done = minica(*args, f["leaf"])
+    expected = openssl_verify(case)
+    if expected == (0, 0):
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == f"{f['leaf']}: OK\n"
+    else:
+        assert_one_line_error(done, "verification failed")
+        m = _MINICA_ERROR.search(done.stderr)
+        assert m and (int(m.group(1)), int(m.group(2))) == expected, done.stderr
+
+
+def test_verify_missing_certificate(made_ca: Path, tmp_path: Path) -> None:
+    """A missing certificate file: one error line."""
+    done = minica("verify", "--ca", made_ca / "cacert.pem", tmp_path / "nope.pem")
+    assert_one_line_error(done, "nope.pem")
+
+
+def test_verify_key_where_certificate_expected(made_ca: Path) -> None:
+    """A key given as the certificate: one error line saying a certificate was expected."""
+    done = minica("verify", "--ca", made_ca / "cacert.pem", KEYS / "rsa2048-a.pem")
+    assert_one_line_error(done, "CERTIFICATE")
+
+
+# -- demo -------------------------------------------------------------------------------------
+
+
+def test_demo_refuses_an_existing_ca(ca: Path) -> None:
+    """demo DIR where DIR holds a CA: one error line, nothing changed."""
+    before = snapshot(ca)
+    assert_one_line_error(minica("demo", ca))
+    assert snapshot(ca) == before

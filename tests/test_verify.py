@@ -1,0 +1,291 @@
+"""verify.py: path validation with openssl's error codes, checked against ``openssl verify``.
+
+The chains are built once per session (``chains`` fixture); test_cli.py reuses
+:func:`build_chains` to check that ``minica verify`` agrees with openssl on each.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from minica import profiles
+from minica.cert import Certificate, TBSCertificate
+from minica.crl import CertificateRevocationList, create_crl
+from minica.errors import ValidationError
+from minica.keys import RSAPrivateKey, load_private_key
+from minica.name import Name
+from minica.verify import ERRORS, verify_chain
+
+KEYS = Path(__file__).parent / "data" / "keys"
+NOW = datetime.now(UTC).replace(microsecond=0)
+
+
+def _key(name: str) -> RSAPrivateKey:
+    return load_private_key((KEYS / name).read_bytes())
+
+
+def make_cert(
+    subject: str,
+    key: RSAPrivateKey,
+    *,
+    issuer: Certificate | None = None,
+    issuer_key: RSAPrivateKey | None = None,
+    profile: profiles.Profile = profiles.server,
+    serial: int,
+    start: datetime = NOW - timedelta(days=1),
+    days: int = 30,
+) -> Certificate:
+    """A certificate with ``profile``'s extensions, signed by ``issuer_key`` (self when None).
+
+    Built with TBSCertificate directly so that chains the CA layer refuses to make (a leaf as
+    issuer, a path length exceeded) can be made too.
+    """
+    name = Name.parse(subject)
+    pub = key.public_key()
+    issuer_name = issuer.subject if issuer is not None else name
+    aki = issuer.public_key.key_id() if issuer is not None else pub.key_id()
+    tbs = TBSCertificate(
+        serial_number=serial,
+        issuer=issuer_name,
+        subject=name,
+        not_valid_before=start,
+        not_valid_after=start + timedelta(days=days),
+        public_key=pub,
+        extensions=profile.extensions(
+            subject=name, public_key_id=pub.key_id(), authority_key_id=aki
+        ),
+    )
+    return tbs.sign(issuer_key or key)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Case:
+    """One chain to verify: the leaf, what is trusted and untrusted, CRLs, the expected code."""
+
+    name: str
+    leaf: Certificate
+    trusted: tuple[Certificate, ...]
+    untrusted: tuple[Certificate, ...] = ()
+    crls: tuple[CertificateRevocationList, ...] = ()
+    code: int = 0
+    depth: int = 0
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def build_chains() -> dict[str, Case]:
+    """Good and bad chains: valid, via an intermediate, expired, not yet valid, wrong issuer,
+    revoked, missing CRL, leaf used as CA, path length exceeded, tampered signature,
+    untrusted self-signed."""
+    root_key, other_key = _key("rsa2048-a.pem"), _key("rsa4096.pem")
+    inter_key, leaf_key = _key("rsa3072.pem"), _key("rsa2048-b.pem")
+    root = make_cert("/CN=Verify Root", root_key, profile=profiles.root_ca, serial=1, days=3650)
+    other = make_cert("/CN=Other Root", other_key, profile=profiles.root_ca, serial=2, days=3650)
+
+    def leaf_of(issuer: Certificate, ikey: RSAPrivateKey, serial: int, **kw: object) -> Certificate:
+        return make_cert(
+            f"/CN=leaf {serial}",
+            leaf_key,
+            issuer=issuer,
+            issuer_key=ikey,
+            serial=serial,
+            **kw,  # type: ignore[arg-type]
+        )
+
+    inter = make_cert(
+        "/CN=Verify Intermediate", inter_key, issuer=root, issuer_key=root_key,
+        profile=profiles.intermediate_ca, serial=10, days=365,
+    )  # fmt: skip
+    inter0 = make_cert(
+        "/CN=Verify Intermediate pathlen 0", inter_key, issuer=root, issuer_key=root_key,
+        profile=profiles.intermediate_ca(path_length=0), serial=11, days=365,
+    )  # fmt: skip
+    inter_below0 = make_cert(
+        "/CN=Verify Intermediate below pathlen 0", other_key, issuer=inter0, issuer_key=inter_key,
+        profile=profiles.intermediate_ca, serial=12, days=365,
+    )  # fmt: skip
+    good = leaf_of(root, root_key, 100)
+    revoked = leaf_of(root, root_key, 101)
+    leaf_as_ca = leaf_of(root, root_key, 102)
+    under_leaf = make_cert(
+        "/CN=under a leaf", other_key, issuer=leaf_as_ca, issuer_key=leaf_key, serial=103
+    )
+    tampered_der = bytearray(good.der)
+    tampered_der[-10] ^= 0x01  # inside signatureValue
+    crl = create_crl(
+        root,
+        root_key,
+        [(101, NOW - timedelta(hours=1), "keyCompromise")],
+        crl_number=1,
+        now=NOW - timedelta(hours=1),
+    )
+    other_crl = create_crl(other, other_key, [], crl_number=1, now=NOW - timedelta(hours=1))
+    expired_crl = create_crl(root, root_key, [], crl_number=2, now=NOW - timedelta(days=30), days=1)
+    cases = [
+        Case(name="good", leaf=good, trusted=(root,)),
+        Case(name="good-crl", leaf=good, trusted=(root,), crls=(crl,)),
+        Case(name="via-intermediate", leaf=leaf_of(inter, inter_key, 200), trusted=(root,), untrusted=(inter,)),
+        Case(name="intermediate-missing", leaf=leaf_of(inter, inter_key, 201), trusted=(root,), code=20),
+        Case(name="expired", leaf=leaf_of(root, root_key, 300, start=NOW - timedelta(days=400), days=30), trusted=(root,), code=10),
+        Case(name="not-yet-valid", leaf=leaf_of(root, root_key, 301, start=NOW + timedelta(days=2)), trusted=(root,), code=9),
+        Case(name="wrong-issuer", leaf=leaf_of(other, other_key, 400), trusted=(root,), code=20),
+        Case(name="revoked", leaf=revoked, trusted=(root,), crls=(crl,), code=23),
+        Case(name="crl-of-another-ca", leaf=good, trusted=(root,), crls=(other_crl,), code=3),
+        Case(name="crl-expired", leaf=good, trusted=(root,), crls=(expired_crl,), code=12),
+        Case(name="leaf-as-ca", leaf=under_leaf, trusted=(root,), untrusted=(leaf_as_ca,), code=24, depth=1),
+        Case(
+            name="path-length-exceeded",
+            leaf=leaf_of(inter_below0, other_key, 500),
+            trusted=(root,),
+            untrusted=(inter0, inter_below0),
+            code=25,
+            depth=2,
+        ),
+        Case(name="tampered-signature", leaf=Certificate.from_der(bytes(tampered_der)), trusted=(root,), code=7),
+        Case(name="untrusted-self-signed", leaf=other, trusted=(root,), code=18),
+        Case(name="trusted-self-signed", leaf=root, trusted=(root,)),
+    ]  # fmt: skip
+    return {c.name: c for c in cases}
+
+
+def write_case(case: Case, d: Path) -> Case:
+    """Write a case's files (PEM) under ``d`` for the command-line tools."""
+    d.mkdir(parents=True, exist_ok=True)
+    files = {"leaf": d / "leaf.pem", "ca": d / "ca.pem"}
+    files["leaf"].write_text(case.leaf.to_pem())
+    files["ca"].write_text("".join(c.to_pem() for c in case.trusted))
+    if case.untrusted:
+        files["untrusted"] = d / "untrusted.pem"
+        files["untrusted"].write_text("".join(c.to_pem() for c in case.untrusted))
+    if case.crls:
+        files["crl"] = d / "crl.pem"
+        files["crl"].write_text("".join(c.to_pem() for c in case.crls))
+    return replace(case, files=files)
+
+
+_OPENSSL_ERROR = re.compile(r"error (\d+) at (\d+) depth lookup")
+
+
+def openssl_verify(case: Case) -> tuple[int, int]:
+    """``openssl verify`` on a written case: (code, depth), (0, 0) when OK."""
+    f = case.files
+    cmd = ["openssl", "verify", "-CAfile", str(f["ca"])]
+    if "untrusted" in f:
+        cmd += ["-untrusted", str(f["untrusted"])]
+    if "crl" in f:
+        cmd += ["-crl_check", "-CRLfile", str(f["crl"])]
+    done = subprocess.run([*cmd, str(f["leaf"])], capture_output=True, text=True, check=False)
+    if done.returncode == 0:
+        return 0, 0
+    m = _OPENSSL_ERROR.search(done.stdout + done.stderr)
+    assert m, done.stdout + done.stderr
+    return int(m.group(1)), int(m.group(2))
+
+
+@pytest.fixture(scope="session")
+def chains(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
+    """Every case, with its files written for openssl."""
+    d = tmp_path_factory.mktemp("chains")
+    return {name: write_case(c, d / name) for name, c in build_chains().items()}
+
+
+CASES = [
+    "good", "good-crl", "via-intermediate", "intermediate-missing", "expired", "not-yet-valid",
+    "wrong-issuer", "revoked", "crl-of-another-ca", "crl-expired", "leaf-as-ca",
+    "path-length-exceeded", "tampered-signature", "untrusted-self-signed", "trusted-self-signed",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_expected_code(chains: dict[str, Case], name: str) -> None:
+    """verify_chain reports the expected openssl code and depth for each chain."""
+    case = chains[name]
+    result = verify_chain(
+        case.leaf,
+        trusted=case.trusted,
+        untrusted=case.untrusted,
+        crls=case.crls,
+        crl_check="leaf" if case.crls else None,
+    )
+    assert (result.code, result.depth) == (case.code, case.depth), result.message
+    assert result.ok is (case.code == 0)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_agrees_with_openssl(chains: dict[str, Case], name: str) -> None:
+    """openssl verify (-crl_check when a CRL is given) reports the same code and depth."""
+    case = chains[name]
+    assert openssl_verify(case) == (case.code, case.depth)
+
+
+def test_chain_is_leaf_first_up_to_the_anchor(chains: dict[str, Case]) -> None:
+    """A valid path lists leaf, intermediate, root."""
+    case = chains["via-intermediate"]
+    result = verify_chain(case.leaf, trusted=case.trusted, untrusted=case.untrusted)
+    assert [c.subject.to_openssl() for c in result.chain] == [
+        case.leaf.subject.to_openssl(),
+        "/CN=Verify Intermediate",
+        "/CN=Verify Root",
+    ]
+
+
+def test_message_reads_like_openssl(chains: dict[str, Case]) -> None:
+    """The message has openssl's 'error N at D depth lookup: text' and the subject."""
+    case = chains["expired"]
+    result = verify_chain(case.leaf, trusted=case.trusted)
+    assert result.message == (
+        f"error 10 at 0 depth lookup: certificate has expired ({case.leaf.subject.to_openssl()})"
+    )
+    assert ERRORS[result.code] == result.reason
+
+
+def test_clock_is_a_parameter(chains: dict[str, Case]) -> None:
+    """The expired leaf is valid when checked at a time inside its validity."""
+    case = chains["expired"]
+    then = case.leaf.not_valid_before + timedelta(days=1)
+    assert verify_chain(case.leaf, trusted=(*case.trusted,), now=then).ok
+
+
+def test_crl_check_all_needs_the_roots_crl(chains: dict[str, Case]) -> None:
+    """crl_check='all' checks the intermediate too: with only its own CRL, code 3 at depth 1."""
+    case = chains["via-intermediate"]
+    inter = case.untrusted[0]
+    inter_crl = create_crl(inter, _key("rsa3072.pem"), [], crl_number=1, now=NOW)
+    leaf_only = verify_chain(
+        case.leaf, trusted=case.trusted, untrusted=case.untrusted, crls=(inter_crl,),
+        crl_check="leaf",
+    )  # fmt: skip
+    assert leaf_only.ok, leaf_only.message
+    result = verify_chain(
+        case.leaf, trusted=case.trusted, untrusted=case.untrusted, crls=(inter_crl,),
+        crl_check="all",
+    )  # fmt: skip
+    assert (result.code, result.depth) == (3, 1)
+
+
+def test_purpose_checks_extended_key_usage(chains: dict[str, Case]) -> None:
+    """A server certificate is refused for sslclient when its EKU lacks clientAuth."""
+    case = chains["good"]
+    eku = [e for e in case.leaf.extensions if e.oid == "2.5.29.37"]
+    server_only = bool(eku) and "1.3.6.1.5.5.7.3.2" not in eku[0].usages  # type: ignore[attr-defined]
+    result = verify_chain(case.leaf, trusted=case.trusted, purpose="sslclient")
+    assert result.ok is not server_only
+    assert verify_chain(case.leaf, trusted=case.trusted, purpose="sslserver").ok
+
+
+def test_bad_arguments_are_refused(chains: dict[str, Case]) -> None:
+    """Unknown crl_check/purpose values are ValidationError; a non-certificate is TypeError."""
+    case = chains["good"]
+    with pytest.raises(ValidationError, match="crl_check"):
+        verify_chain(case.leaf, trusted=case.trusted, crl_check="some")
+    with pytest.raises(ValidationError, match="purpose"):
+        verify_chain(case.leaf, trusted=case.trusted, purpose="smime")
+    with pytest.raises(TypeError):
+        verify_chain(case.leaf.der, trusted=case.trusted)  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="naive"):
+        verify_chain(case.leaf, trusted=case.trusted, now=datetime(2024, 1, 1))
