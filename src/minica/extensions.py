@@ -1,0 +1,1280 @@
+"""X.509 v3 extensions (RFC 5280 4.2, 5.2, 5.3): one immutable value class per extension.
+
+Each class declares its ``oid`` and RFC 5280 default criticality, encodes its extnValue with
+``to_der()``, parses it with ``from_der()`` and renders openssl 3.0's text with ``to_text()``.
+Classes register themselves by declaration, so parsing is a dict lookup; unknown OIDs become
+:class:`UnrecognizedExtension`, kept byte for byte. Parsed extensions also remember their
+original extnValue, so a parsed certificate re-encodes exactly even where the issuer chose a
+valid but unusual encoding (``dataclasses.replace`` drops it: the new value is encoded afresh).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from encodings import idna as _idna
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
+
+from minica import der, oids
+from minica.der import Element
+from minica.errors import DecodeError, ValidationError
+from minica.name import Name
+
+if TYPE_CHECKING:
+    from minica.keys import RSAPublicKey
+
+__all__ = [
+    "URI",
+    "AuthorityKeyIdentifier",
+    "BasicConstraints",
+    "CRLNumber",
+    "CRLReason",
+    "CertificateIssuer",
+    "DNSName",
+    "DeltaCRLIndicator",
+    "DirectoryName",
+    "EDIPartyName",
+    "ExtendedKeyUsage",
+    "Extension",
+    "Extensions",
+    "GeneralName",
+    "IPAddress",
+    "InvalidityDate",
+    "IssuerAlternativeName",
+    "KeyUsage",
+    "NetscapeComment",
+    "OtherName",
+    "RFC822Name",
+    "RegisteredID",
+    "SubjectAlternativeName",
+    "SubjectKeyIdentifier",
+    "UniformResourceIdentifier",
+    "UnrecognizedExtension",
+    "X400Address",
+    "encode_extension",
+    "general_name",
+    "general_names_from_strings",
+]
+
+_E = TypeVar("_E", bound="Extension")
+_T = TypeVar("_T")
+
+IPValue = (
+    ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Network | ipaddress.IPv6Network
+)
+
+
+def _new(cls: type[_T], **fields: Any) -> _T:
+    """Make a frozen dataclass instance from already-checked parsed fields (no __init__ cost)."""
+    obj = object.__new__(cls)
+    obj.__dict__.update(fields)
+    return obj
+
+
+def _hex_colon(data: bytes) -> str:
+    """openssl's ``AB:CD:EF`` rendering (i2s_ASN1_OCTET_STRING)."""
+    return data.hex(":").upper()
+
+
+def _ascii(el: Element, what: str) -> str:
+    c = el.content
+    if not c.isascii():
+        raise el.error(what, "IA5String holds a non-ASCII byte")
+    return c.decode("ascii")
+
+
+# -- GeneralName (RFC 5280 4.2.1.6) ---------------------------------------------------------
+
+
+class GeneralName:
+    """One GeneralName CHOICE alternative (RFC 5280 4.2.1.6); ``to_der()`` is its tagged DER."""
+
+    __slots__ = ()
+
+    def to_der(self) -> bytes:
+        raise NotImplementedError
+
+    def to_text(self) -> str:
+        """openssl's ``i2v_GENERAL_NAME`` form (``DNS:x``), as SAN/AIA lines print it."""
+        raise NotImplementedError
+
+    def print_text(self) -> str:
+        """openssl's ``GENERAL_NAME_print`` form (CRL distribution points, name constraints)."""
+        return self.to_text()
+
+
+@dataclass(frozen=True)
+class DNSName(GeneralName):
+    """dNSName [2] IA5String; non-ASCII labels become IDNA A-labels (Python's IDNA 2003 codec)."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, str):
+            raise TypeError(f"DNSName value must be str, got {type(self.value).__name__}")
+        if not self.value.isascii():
+            object.__setattr__(self, "value", _to_a_labels(self.value))
+
+    def to_der(self) -> bytes:
+        return der.context(2, self.value.encode("ascii"))
+
+    def to_text(self) -> str:
+        return "DNS:" + self.value
+
+
+def _to_a_labels(name: str) -> str:
+    labels = []
+    for label in name.split("."):
+        if not label.isascii():
+            try:
+                label = _idna.ToASCII(label).decode("ascii")
+            except UnicodeError as e:
+                raise ValidationError(f"DNSName {name!r}: not a valid IDNA label: {e}") from e
+        labels.append(label)
+    return ".".join(labels)
+
+
+@dataclass(frozen=True)
+class RFC822Name(GeneralName):
+    """rfc822Name [1] IA5String: an e-mail address (or, in name constraints, a host/domain)."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        _check_ia5("RFC822Name", self.value)
+
+    def to_der(self) -> bytes:
+        return der.context(1, self.value.encode("ascii"))
+
+    def to_text(self) -> str:
+        return "email:" + self.value
+
+
+@dataclass(frozen=True)
+class UniformResourceIdentifier(GeneralName):
+    """uniformResourceIdentifier [6] IA5String."""
+
+    value: str
+
+    def __post_init__(self) -> None:
+        _check_ia5("URI", self.value)
+
+    def to_der(self) -> bytes:
+        return der.context(6, self.value.encode("ascii"))
+
+    def to_text(self) -> str:
+        return "URI:" + self.value
+
+
+URI = UniformResourceIdentifier
+
+
+def _check_ia5(kind: str, value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"{kind} value must be str, got {type(value).__name__}")
+    if not value.isascii():
+        raise ValidationError(f"{kind} {value!r}: non-ASCII character (IA5String)")
+
+
+@dataclass(frozen=True)
+class IPAddress(GeneralName):
+    """iPAddress [7]: 4 or 16 octets; in name constraints a network as address + mask."""
+
+    value: IPValue
+
+    def __post_init__(self) -> None:
+        v: object = self.value
+        if isinstance(v, str):
+            try:
+                v = ipaddress.ip_network(v) if "/" in v else ipaddress.ip_address(v)
+            except ValueError as e:
+                raise ValidationError(f"IPAddress {self.value!r}: {e}") from e
+            object.__setattr__(self, "value", v)
+        elif not isinstance(
+            v,
+            ipaddress.IPv4Address
+            | ipaddress.IPv6Address
+            | ipaddress.IPv4Network
+            | ipaddress.IPv6Network,
+        ):
+            raise TypeError(f"IPAddress value must be an ipaddress value, got {type(v).__name__}")
+
+    def to_der(self) -> bytes:
+        v = self.value
+        if isinstance(v, ipaddress.IPv4Network | ipaddress.IPv6Network):
+            return der.context(7, v.network_address.packed + v.netmask.packed)
+        return der.context(7, v.packed)
+
+    def to_text(self) -> str:
+        v = self.value
+        if isinstance(v, ipaddress.IPv4Network | ipaddress.IPv6Network):
+            return f"IP:{_ip_text(v.network_address.packed)}/{_ip_text(v.netmask.packed)}"
+        return "IP Address:" + _ip_text(v.packed)
+
+
+def _ip_text(packed: bytes) -> str:
+    """openssl's ossl_ipaddr_to_asc: dotted quad, or eight upper-case hex groups uncompressed."""
+    if len(packed) == 4:
+        return ".".join(str(b) for b in packed)
+    return ":".join(f"{packed[i] << 8 | packed[i + 1]:X}" for i in range(0, 16, 2))
+
+
+@dataclass(frozen=True)
+class DirectoryName(GeneralName):
+    """directoryName [4] EXPLICIT Name."""
+
+    value: Name
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.value, Name):
+            raise TypeError(f"DirectoryName value must be a Name, got {type(self.value).__name__}")
+
+    def to_der(self) -> bytes:
+        return der.explicit(4, self.value.to_der())
+
+    def to_text(self) -> str:
+        # i2v_GENERAL_NAME uses X509_NAME_oneline into a 256-byte buffer.
+        return "DirName:" + self.value.to_oneline()[:255]
+
+    def print_text(self) -> str:
+        return "DirName:" + self.value.to_text()
+
+
+# otherName type-ids openssl 3.0 renders by name (v3_san.c).
+_OTHERNAME_LABELS = {
+    "1.3.6.1.5.5.7.8.9": "SmtpUTF8Mailbox",
+    "1.3.6.1.5.5.7.8.5": "XmppAddr",
+    "1.3.6.1.5.5.7.8.7": "SRVName",
+    "1.3.6.1.4.1.311.20.2.3": "UPN",
+    "1.3.6.1.5.5.7.8.8": "NAIRealm",
+}
+
+
+@dataclass(frozen=True)
+class OtherName(GeneralName):
+    """otherName [0]: ``type_id`` (dotted OID) and ``value``, the DER of the [0] EXPLICIT ANY."""
+
+    type_id: str
+    value: bytes
+
+    def to_der(self) -> bytes:
+        return der.context(0, der.oid(self.type_id) + der.explicit(0, self.value), constructed=True)
+
+    def _string(self, want: int) -> str | None:
+        if not self.value or self.value[0] != want:
+            return None
+        try:
+            return der.decode(self.value).content.decode("utf-8", "replace")
+        except DecodeError:
+            return None
+
+    def to_text(self) -> str:
+        label = _OTHERNAME_LABELS.get(self.type_id)
+        want = der.IA5_STRING if label == "SRVName" else der.UTF8_STRING
+        text = self._string(want)
+        if label is not None and text is not None:
+            return f"othername:{label}:{text}"
+        return "othername:<unsupported>"
+
+    def print_text(self) -> str:
+        return self.to_text()
+
+
+@dataclass(frozen=True)
+class RegisteredID(GeneralName):
+    """registeredID [8] OBJECT IDENTIFIER (dotted)."""
+
+    value: str
+
+    def to_der(self) -> bytes:
+        return der.implicit(8, der.oid(self.value))
+
+    def to_text(self) -> str:
+        return "Registered ID:" + oids.long_name(self.value)
+
+
+@dataclass(frozen=True)
+class X400Address(GeneralName):
+    """x400Address [3], kept as its DER (openssl prints it as unsupported)."""
+
+    value: bytes
+
+    def to_der(self) -> bytes:
+        return self.value
+
+    def to_text(self) -> str:
+        return "X400Name:<unsupported>"
+
+
+@dataclass(frozen=True)
+class EDIPartyName(GeneralName):
+    """ediPartyName [5], kept as its DER (openssl prints it as unsupported)."""
+
+    value: bytes
+
+    def to_der(self) -> bytes:
+        return self.value
+
+    def to_text(self) -> str:
+        return "EdiPartyName:<unsupported>"
+
+
+def _general_name(el: Element, what: str, networks: bool = False) -> GeneralName:
+    """Decode one GeneralName element; ``networks`` allows address+mask IPs (name constraints)."""
+    tag = el.tag
+    if tag == 0x82:
+        return _new(DNSName, value=_ascii(el, what + ".dNSName"))
+    if tag == 0x87:
+        c = el.content
+        n = len(c)
+        if n == 4:
+            return _new(IPAddress, value=ipaddress.IPv4Address(c))
+        if n == 16:
+            return _new(IPAddress, value=ipaddress.IPv6Address(c))
+        if networks and n in (8, 32):
+            return _new(IPAddress, value=_network(el, c, what))
+        raise el.error(what + ".iPAddress", f"expected 4 or 16 octets, found {n}")
+    if tag == 0x81:
+        return _new(RFC822Name, value=_ascii(el, what + ".rfc822Name"))
+    if tag == 0x86:
+        return _new(
+            UniformResourceIdentifier, value=_ascii(el, what + ".uniformResourceIdentifier")
+        )
+    if tag == 0xA4:
+        (inner,) = el.expect_children(what + ".directoryName", 1)
+        return _new(DirectoryName, value=Name.from_element(inner, what=what + ".directoryName"))
+    if tag == 0xA0:
+        w = what + ".otherName"
+        type_el, value_el = el.expect_children(w, 2)
+        type_id = type_el.expect(der.OID, w + ".type-id").as_oid(w + ".type-id")
+        (inner,) = value_el.expect(0xA0, w + ".value").expect_children(w + ".value", 1)
+        return _new(OtherName, type_id=type_id, value=inner.raw)
+    if tag == 0x88:
+        if el.constructed:
+            raise el.error(what + ".registeredID", "expected a primitive encoding")
+        return _new(RegisteredID, value=el.as_oid(what + ".registeredID"))
+    if tag == 0xA3:
+        return _new(X400Address, value=el.raw)
+    if tag == 0xA5:
+        return _new(EDIPartyName, value=el.raw)
+    raise el.error(what, f"not a GeneralName alternative: {el.name}")
+
+
+def _network(el: Element, c: bytes, what: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    half = len(c) // 2
+    mask = int.from_bytes(c[half:], "big")
+    bits = half * 8
+    prefix = bits - (((1 << bits) - 1 - mask).bit_length())
+    if mask != ((1 << bits) - 1) ^ ((1 << (bits - prefix)) - 1):
+        raise el.error(what + ".iPAddress", "network mask is not contiguous")
+    addr = ipaddress.ip_address(c[:half])
+    return ipaddress.ip_network(f"{addr}/{prefix}", strict=False)
+
+
+def _general_names(el: Element, what: str, networks: bool = False) -> tuple[GeneralName, ...]:
+    """GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (any SEQUENCE-shaped tag)."""
+    kids = el.children
+    if not kids or not el.constructed:
+        raise el.error(what, "GeneralNames must hold at least one name")
+    return tuple(_general_name(k, f"{what}[{i}]", networks) for i, k in enumerate(kids))
+
+
+def _general_names_der(names: tuple[GeneralName, ...]) -> bytes:
+    return b"".join(n.to_der() for n in names)
+
+
+def _check_names(
+    kind: str, names: Iterable[GeneralName], allow_empty: bool = False
+) -> tuple[GeneralName, ...]:
+    if isinstance(names, GeneralName | str | bytes):
+        raise TypeError(f"{kind} must be a tuple of GeneralName values")
+    out = tuple(names)
+    for n in out:
+        if not isinstance(n, GeneralName):
+            raise TypeError(f"{kind} must hold GeneralName values, got {type(n).__name__}")
+    if not out and not allow_empty:
+        raise ValidationError(f"{kind}: at least one name is required (RFC 5280 SIZE (1..MAX))")
+    return out
+
+
+def general_name(text: str) -> GeneralName:
+    """Guess a GeneralName from text: IP if it parses as one, e-mail with ``@``, URI with
+    ``://``, else a DNS name (non-ASCII turned into A-labels)."""
+    if isinstance(text, GeneralName):
+        return text
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, got {type(text).__name__}")
+    value = text.strip()
+    try:
+        return IPAddress(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if "://" in value:
+        return UniformResourceIdentifier(value)
+    if "@" in value:
+        return RFC822Name(value)
+    if not value:
+        raise ValidationError("subjectAltName: empty name")
+    return DNSName(value)
+
+
+def general_names_from_strings(names: Iterable[str | GeneralName]) -> tuple[GeneralName, ...]:
+    """``general_name()`` over a list; GeneralName values pass through unchanged."""
+    if isinstance(names, str):
+        names = (names,)
+    return tuple(n if isinstance(n, GeneralName) else general_name(n) for n in names)
+
+
+# -- the Extension base and registry --------------------------------------------------------
+
+_REGISTRY: dict[str, type[Extension]] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Extension:
+    """An X.509 extension value (RFC 5280 4.1 Extension): ``oid``, ``critical``, extnValue.
+
+    Subclasses declare ``oid`` and register themselves; ``to_der()`` is the extnValue contents.
+    """
+
+    oid: ClassVar[str]
+    critical: bool = False
+    _raw: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        oid = cls.__dict__.get("oid")
+        if isinstance(oid, str):
+            _REGISTRY[oid] = cls
+
+    def to_der(self) -> bytes:
+        """The extnValue contents (the DER inside the OCTET STRING); original bytes if parsed."""
+        raw = self._raw
+        return raw if raw is not None else self._encode()
+
+    def _encode(self) -> bytes:
+        raise NotImplementedError
+
+    @classmethod
+    def from_der(cls: type[_E], value: bytes, *, critical: bool = False, what: str = "") -> _E:
+        """Parse an extnValue (the OCTET STRING's contents) into this class."""
+        w = what or oids.short_name(cls.oid)
+        el = der.decode(value, what=w)
+        obj = cls._decode(el, critical, w)
+        obj.__dict__["_raw"] = value
+        return obj
+
+    @classmethod
+    def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
+        raise NotImplementedError
+
+    def to_text(self) -> str:
+        """openssl 3.0's text for the value (the lines under the extension's name, unindented)."""
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        """openssl's long name of the extension (``X509v3 Key Usage``), as ``-text`` heads it."""
+        return oids.long_name(self.oid)
+
+
+def encode_extension(ext: Extension) -> bytes:
+    """The Extension SEQUENCE: extnID, critical (only when TRUE, DER DEFAULT), extnValue."""
+    if not isinstance(ext, Extension):
+        raise TypeError(f"expected an Extension, got {type(ext).__name__}")
+    value = der.octet_string(ext.to_der())
+    if ext.critical:
+        return der.sequence(der.oid(ext.oid), b"\x01\x01\xff", value)
+    return der.sequence(der.oid(ext.oid), value)
+
+
+def _critical(value: object) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"critical must be a bool, got {type(value).__name__}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnrecognizedExtension(Extension):
+    """An extension minica does not interpret: OID, criticality and extnValue kept as they are."""
+
+    oid: str  # type: ignore[misc]
+    critical: bool = False
+    value: bytes
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if not isinstance(self.oid, str):
+            raise TypeError("oid must be a dotted str")
+        der.oid(self.oid)
+        if not isinstance(self.value, bytes):
+            raise TypeError("value must be bytes")
+
+    def _encode(self) -> bytes:
+        return self.value
+
+    def to_text(self) -> str:
+        # X509V3_extensions_print falls back to ASN1_STRING_print: bytes outside printable
+        # ASCII (newline and carriage return excepted) become dots.
+        return "".join(
+            chr(b) if 0x20 <= b <= 0x7E or b in (0x0A, 0x0D) else "." for b in self.value
+        )
+
+    @property
+    def name(self) -> str:
+        return oids.long_name(self.oid)
+
+
+# -- Basic constraints, key usage, extended key usage ---------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class BasicConstraints(Extension):
+    """Basic Constraints, RFC 5280 4.2.1.9: ``ca`` and ``path_length`` (pathLenConstraint).
+
+    ``critical`` defaults to True: the RFC requires it in CA certificates and allows it in
+    end-entity ones (openssl's v3_ca marks it critical too).
+    """
+
+    oid: ClassVar[str] = oids.BASIC_CONSTRAINTS
+    critical: bool = True
+    ca: bool = False
+    path_length: int | None = None
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if not isinstance(self.ca, bool):
+            raise TypeError("ca must be a bool")
+        if self.path_length is not None:
+            if not isinstance(self.path_length, int) or isinstance(self.path_length, bool):
+                raise TypeError("path_length must be an int or None")
+            if self.path_length < 0:
+                raise ValidationError("basicConstraints: pathLenConstraint must not be negative")
+            if not self.ca:
+                raise ValidationError("basicConstraints: pathLenConstraint needs cA TRUE")
+
+    def _encode(self) -> bytes:
+        parts = []
+        if self.ca:
+            parts.append(b"\x01\x01\xff")
+        if self.path_length is not None:
+            parts.append(der.integer(self.path_length))
+        return der.sequence(*parts)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> BasicConstraints:
+        el.expect(der.SEQUENCE, what)
+        kids = el.children
+        ca = False
+        path_length = None
+        i = 0
+        if i < len(kids) and kids[i].tag == der.BOOLEAN:
+            if not kids[i].as_bool(what + ".cA"):
+                raise kids[i].error(what + ".cA", "FALSE must be omitted (DER DEFAULT)")
+            ca = True
+            i += 1
+        if i < len(kids) and kids[i].tag == der.INTEGER:
+            path_length = kids[i].as_int(what + ".pathLenConstraint")
+            if path_length < 0:
+                raise kids[i].error(what + ".pathLenConstraint", "negative")
+            i += 1
+        if i != len(kids):
+            raise kids[i].error(what, f"unexpected {kids[i].name}")
+        return _new(cls, critical=critical, ca=ca, path_length=path_length)
+
+    def to_text(self) -> str:
+        text = "CA:TRUE" if self.ca else "CA:FALSE"
+        if self.path_length is not None:
+            text += f", pathlen:{self.path_length}"
+        return text
+
+
+# (attribute, openssl text) in bit order, RFC 5280 4.2.1.3.
+_KEY_USAGE_BITS = (
+    ("digital_signature", "Digital Signature"),
+    ("content_commitment", "Non Repudiation"),
+    ("key_encipherment", "Key Encipherment"),
+    ("data_encipherment", "Data Encipherment"),
+    ("key_agreement", "Key Agreement"),
+    ("key_cert_sign", "Certificate Sign"),
+    ("crl_sign", "CRL Sign"),
+    ("encipher_only", "Encipher Only"),
+    ("decipher_only", "Decipher Only"),
+)
+_KU_FIELDS = tuple(a for a, _ in _KEY_USAGE_BITS)
+#: openssl's configuration names for the key usage bits, in bit order.
+KEY_USAGE_NAMES = (
+    "digitalSignature",
+    "nonRepudiation",
+    "keyEncipherment",
+    "dataEncipherment",
+    "keyAgreement",
+    "keyCertSign",
+    "cRLSign",
+    "encipherOnly",
+    "decipherOnly",
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyUsage(Extension):
+    """Key Usage, RFC 5280 4.2.1.3: the nine named bits (critical by default, "SHOULD")."""
+
+    oid: ClassVar[str] = oids.KEY_USAGE
+    critical: bool = True
+    digital_signature: bool = False
+    content_commitment: bool = False
+    key_encipherment: bool = False
+    data_encipherment: bool = False
+    key_agreement: bool = False
+    key_cert_sign: bool = False
+    crl_sign: bool = False
+    encipher_only: bool = False
+    decipher_only: bool = False
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        for a in _KU_FIELDS:
+            if not isinstance(getattr(self, a), bool):
+                raise TypeError(f"KeyUsage.{a} must be a bool")
+
+    @classmethod
+    def from_names(cls, names: Iterable[str], *, critical: bool = True) -> KeyUsage:
+        """From openssl's bit names (``digitalSignature``, ``keyCertSign``; ``contentCommitment``
+        is accepted for ``nonRepudiation``)."""
+        flags: dict[str, bool] = {}
+        for name in names:
+            key = "nonRepudiation" if name == "contentCommitment" else name
+            if key not in KEY_USAGE_NAMES:
+                raise ValidationError(f"keyUsage: unknown bit name {name!r}")
+            flags[_KU_FIELDS[KEY_USAGE_NAMES.index(key)]] = True
+        return cls(critical=critical, **flags)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """openssl's names of the bits set, in bit order."""
+        return tuple(
+            n for a, n in zip(_KU_FIELDS, KEY_USAGE_NAMES, strict=True) if getattr(self, a)
+        )
+
+    def _encode(self) -> bytes:
+        value = 0
+        for i, a in enumerate(_KU_FIELDS):
+            if getattr(self, a):
+                value |= 1 << i
+        return _named_bits(value)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> KeyUsage:
+        value = _read_named_bits(el, what, 9)
+        fields: dict[str, Any] = {"critical": critical}
+        for i, a in enumerate(_KU_FIELDS):
+            fields[a] = bool(value >> i & 1)
+        return _new(cls, **fields)
+
+    def to_text(self) -> str:
+        return ", ".join(t for a, t in _KEY_USAGE_BITS if getattr(self, a))
+
+
+def _named_bits(value: int) -> bytes:
+    """DER named-bit list: bit i of ``value`` is BIT STRING bit i, trailing zero bits removed."""
+    n = value.bit_length()
+    nbytes = (n + 7) // 8
+    out = bytearray(nbytes)
+    for i in range(n):
+        if value >> i & 1:
+            out[i // 8] |= 0x80 >> (i % 8)
+    return der.bit_string(bytes(out), nbytes * 8 - n)
+
+
+def _read_named_bits(el: Element, what: str, count: int) -> int:
+    el.expect(der.BIT_STRING, what)
+    data, _unused = el.as_bits(what)
+    value = 0
+    for byte_index, byte in enumerate(data):
+        if not byte:
+            continue
+        for bit in range(8):
+            if byte & (0x80 >> bit):
+                i = byte_index * 8 + bit
+                if i >= count:
+                    raise el.error(what, f"bit {i} is not defined")
+                value |= 1 << i
+    return value
+
+
+_EKU_SHORT = {
+    "serverAuth": oids.SERVER_AUTH,
+    "clientAuth": oids.CLIENT_AUTH,
+    "codeSigning": oids.CODE_SIGNING,
+    "emailProtection": oids.EMAIL_PROTECTION,
+    "timeStamping": oids.TIME_STAMPING,
+    "OCSPSigning": oids.OCSP_SIGNING,
+}
+
+
+def _dotted(value: str, kind: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{kind} must be str, got {type(value).__name__}")
+    if value in _EKU_SHORT:
+        return _EKU_SHORT[value]
+    if value[:1].isdigit():
+        der.oid(value)  # ValidationError for a malformed dotted OID
+        return value
+    try:
+        return oids.lookup(value)
+    except (KeyError, ValueError) as e:
+        raise ValidationError(f"{kind}: unknown name {value!r}") from e
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExtendedKeyUsage(Extension):
+    """Extended Key Usage, RFC 5280 4.2.1.12: purpose OIDs, dotted (short names accepted)."""
+
+    oid: ClassVar[str] = oids.EXTENDED_KEY_USAGE
+    usages: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if isinstance(self.usages, str):
+            raise TypeError("usages must be a tuple of names or OIDs, not a str")
+        usages = tuple(_dotted(u, "extendedKeyUsage") for u in self.usages)
+        if not usages:
+            raise ValidationError("extendedKeyUsage: at least one purpose is required")
+        object.__setattr__(self, "usages", usages)
+
+    def _encode(self) -> bytes:
+        return der.sequence(*(der.oid(u) for u in self.usages))
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> ExtendedKeyUsage:
+        el.expect(der.SEQUENCE, what)
+        kids = el.children
+        if not kids:
+            raise el.error(what, "at least one KeyPurposeId is required")
+        usages = []
+        for i, k in enumerate(kids):
+            if k.tag != der.OID:
+                raise k.error(f"{what}[{i}]", f"expected OBJECT IDENTIFIER, found {k.name}")
+            usages.append(k.as_oid(f"{what}[{i}]"))
+        return _new(cls, critical=critical, usages=tuple(usages))
+
+    def to_text(self) -> str:
+        return ", ".join(oids.long_name(u) for u in self.usages)
+
+
+# -- Alternative names ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class _GeneralNamesExtension(Extension):
+    """Shared form of the extensions whose value is ``GeneralNames``."""
+
+    names: tuple[GeneralName, ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        object.__setattr__(self, "names", _check_names(type(self).__name__, self.names))
+
+    @classmethod
+    def from_strings(
+        cls: type[_E], names: Iterable[str | GeneralName], *, critical: bool = False
+    ) -> _E:
+        """From host names, IP addresses, e-mail addresses and URIs (see ``general_name``)."""
+        return cls(names=general_names_from_strings(names), critical=critical)  # type: ignore[call-arg]
+
+    def _encode(self) -> bytes:
+        return der.tlv(der.SEQUENCE, _general_names_der(self.names))
+
+    @classmethod
+    def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
+        el.expect(der.SEQUENCE, what)
+        return _new(cls, critical=critical, names=_general_names(el, what))
+
+    def to_text(self) -> str:
+        return ", ".join(n.to_text() for n in self.names)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubjectAlternativeName(_GeneralNamesExtension):
+    """Subject Alternative Name, RFC 5280 4.2.1.6 (critical only when the subject is empty)."""
+
+    oid: ClassVar[str] = oids.SUBJECT_ALT_NAME
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuerAlternativeName(_GeneralNamesExtension):
+    """Issuer Alternative Name, RFC 5280 4.2.1.7 (same form as the subject's)."""
+
+    oid: ClassVar[str] = oids.ISSUER_ALT_NAME
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateIssuer(_GeneralNamesExtension):
+    """Certificate Issuer CRL entry extension, RFC 5280 5.3.3 (critical)."""
+
+    oid: ClassVar[str] = oids.CERTIFICATE_ISSUER
+    critical: bool = True
+
+
+# -- Key identifiers ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubjectKeyIdentifier(Extension):
+    """Subject Key Identifier, RFC 5280 4.2.1.2 (non-critical)."""
+
+    oid: ClassVar[str] = oids.SUBJECT_KEY_IDENTIFIER
+    digest: bytes
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if not isinstance(self.digest, bytes):
+            raise TypeError("digest must be bytes")
+
+    @classmethod
+    def from_public_key(cls, public_key: RSAPublicKey) -> SubjectKeyIdentifier:
+        """Method 1 of RFC 5280 4.2.1.2: SHA-1 of the subjectPublicKey BIT STRING contents."""
+        return cls(digest=public_key.key_id())
+
+    def _encode(self) -> bytes:
+        return der.octet_string(self.digest)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> SubjectKeyIdentifier:
+        el.expect(der.OCTET_STRING, what)
+        return _new(cls, critical=critical, digest=el.content)
+
+    def to_text(self) -> str:
+        return _hex_colon(self.digest)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthorityKeyIdentifier(Extension):
+    """Authority Key Identifier, RFC 5280 4.2.1.1: keyIdentifier [0], authorityCertIssuer [1]
+    and authorityCertSerialNumber [2] (issuer and serial together or not at all)."""
+
+    oid: ClassVar[str] = oids.AUTHORITY_KEY_IDENTIFIER
+    key_identifier: bytes | None = None
+    authority_cert_issuer: tuple[GeneralName, ...] | None = None
+    authority_cert_serial_number: int | None = None
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if self.key_identifier is not None and not isinstance(self.key_identifier, bytes):
+            raise TypeError("key_identifier must be bytes or None")
+        if self.authority_cert_issuer is not None:
+            object.__setattr__(
+                self,
+                "authority_cert_issuer",
+                _check_names("authority_cert_issuer", self.authority_cert_issuer),
+            )
+        serial = self.authority_cert_serial_number
+        if serial is not None and (not isinstance(serial, int) or isinstance(serial, bool)):
+            raise TypeError("authority_cert_serial_number must be an int or None")
+        if (self.authority_cert_issuer is None) != (serial is None):
+            raise ValidationError(
+                "authorityKeyIdentifier: authorityCertIssuer and authorityCertSerialNumber "
+                "go together (RFC 5280 4.2.1.1)"
+            )
+
+    def _encode(self) -> bytes:
+        parts = []
+        if self.key_identifier is not None:
+            parts.append(der.context(0, self.key_identifier))
+        if self.authority_cert_issuer is not None:
+            parts.append(
+                der.context(1, _general_names_der(self.authority_cert_issuer), constructed=True)
+            )
+        if self.authority_cert_serial_number is not None:
+            parts.append(der.implicit(2, der.integer(self.authority_cert_serial_number)))
+        return der.sequence(*parts)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> AuthorityKeyIdentifier:
+        el.expect(der.SEQUENCE, what)
+        key_id = issuer = serial = None
+        last = -1
+        for k in el.children:
+            n = k.tag & 0x1F
+            if k.tag & 0xC0 != 0x80 or n > 2 or n <= last:
+                raise k.error(what, f"unexpected {k.name}")
+            last = n
+            if k.tag == 0x80:
+                key_id = k.content
+            elif k.tag == 0xA1:
+                issuer = _general_names(k, what + ".authorityCertIssuer")
+            elif k.tag == 0x82:
+                serial = _int(k, what + ".authorityCertSerialNumber")
+            else:
+                raise k.error(what, f"unexpected {k.name}")
+        if (issuer is None) != (serial is None):
+            raise el.error(what, "authorityCertIssuer and authorityCertSerialNumber go together")
+        return _new(
+            cls,
+            critical=critical,
+            key_identifier=key_id,
+            authority_cert_issuer=issuer,
+            authority_cert_serial_number=serial,
+        )
+
+    def to_text(self) -> str:
+        # OpenSSL 3.0 (v3_akid.c): the key id alone is bare hex; with issuer/serial each part is
+        # a "name:value" line.
+        issuer, serial = self.authority_cert_issuer, self.authority_cert_serial_number
+        lines = []
+        if self.key_identifier is not None:
+            hexed = _hex_colon(self.key_identifier)
+            lines.append(hexed if issuer is None and serial is None else "keyid:" + hexed)
+        if issuer is not None:
+            lines.extend(n.to_text() for n in issuer)
+        if serial is not None:
+            lines.append("serial:" + _hex_colon(_int_bytes(serial)))
+        return "\n".join(lines)
+
+
+def _int(el: Element, what: str) -> int:
+    """An INTEGER under an IMPLICIT tag (minimal two's complement checked by as_int)."""
+    if el.constructed or not el.length:
+        raise el.error(what, "expected a primitive non-empty INTEGER")
+    return el.as_int(what)
+
+
+def _int_bytes(n: int) -> bytes:
+    """The magnitude octets openssl prints for an INTEGER (i2s/hex forms)."""
+    return abs(n).to_bytes(max(1, (abs(n).bit_length() + 7) // 8), "big")
+
+
+# -- CRL extensions (RFC 5280 5.2, 5.3) -----------------------------------------------------
+
+
+def _bn_text(n: int) -> str:
+    """openssl's i2s_ASN1_INTEGER: decimal below 128 bits, else ``0x`` and upper-case hex."""
+    if abs(n).bit_length() < 128:
+        return str(n)
+    hexed = _int_bytes(n).hex().upper()
+    return ("-0x" if n < 0 else "0x") + hexed
+
+
+@dataclass(frozen=True, kw_only=True)
+class _NumberExtension(Extension):
+    """Shared form of CRL Number and Delta CRL Indicator (a CRLNumber INTEGER)."""
+
+    number: int
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        n = self.number
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise TypeError("number must be an int")
+        if n < 0 or n >= 1 << 159:
+            raise ValidationError(f"{oids.short_name(self.oid)}: must be in 0..2**159-1")
+
+    def _encode(self) -> bytes:
+        return der.integer(self.number)
+
+    @classmethod
+    def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
+        el.expect(der.INTEGER, what)
+        n = el.as_int(what)
+        if n < 0:
+            raise el.error(what, "negative")
+        return _new(cls, critical=critical, number=n)
+
+    def to_text(self) -> str:
+        return _bn_text(self.number)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CRLNumber(_NumberExtension):
+    """CRL Number, RFC 5280 5.2.3: a non-negative INTEGER of at most 20 octets (non-critical)."""
+
+    oid: ClassVar[str] = oids.CRL_NUMBER
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeltaCRLIndicator(_NumberExtension):
+    """Delta CRL Indicator, RFC 5280 5.2.4: the base CRL's number (critical)."""
+
+    oid: ClassVar[str] = oids.DELTA_CRL_INDICATOR
+    critical: bool = True
+
+
+#: RFC 5280 5.3.1 CRLReason codes (7 is not used).
+CRL_REASONS: dict[str, int] = {
+    "unspecified": 0,
+    "keyCompromise": 1,
+    "cACompromise": 2,
+    "affiliationChanged": 3,
+    "superseded": 4,
+    "cessationOfOperation": 5,
+    "certificateHold": 6,
+    "removeFromCRL": 8,
+    "privilegeWithdrawn": 9,
+    "aACompromise": 10,
+}
+_REASON_BY_CODE = {v: k for k, v in CRL_REASONS.items()}
+# openssl's spellings (index.txt writes CACompromise) accepted on input.
+_REASON_ALIASES = {"CACompromise": "cACompromise", "AACompromise": "aACompromise"}
+# openssl 3.0 v3_enum.c crl_reasons long names.
+_REASON_TEXT = {
+    0: "Unspecified",
+    1: "Key Compromise",
+    2: "CA Compromise",
+    3: "Affiliation Changed",
+    4: "Superseded",
+    5: "Cessation Of Operation",
+    6: "Certificate Hold",
+    8: "Remove From CRL",
+    9: "Privilege Withdrawn",
+    10: "AA Compromise",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CRLReason(Extension):
+    """Reason Code, RFC 5280 5.3.1: an ENUMERATED reason, by its RFC name (non-critical)."""
+
+    oid: ClassVar[str] = oids.CRL_REASON
+    reason: str
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if not isinstance(self.reason, str):
+            raise TypeError("reason must be a str")
+        reason = _REASON_ALIASES.get(self.reason, self.reason)
+        if reason not in CRL_REASONS:
+            raise ValidationError(
+                f"CRLReason: unknown reason {self.reason!r} (one of {', '.join(CRL_REASONS)})"
+            )
+        object.__setattr__(self, "reason", reason)
+
+    @property
+    def code(self) -> int:
+        """The ENUMERATED value."""
+        return CRL_REASONS[self.reason]
+
+    def _encode(self) -> bytes:
+        return der.enumerated(CRL_REASONS[self.reason])
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> CRLReason:
+        el.expect(der.ENUMERATED, what)
+        code = el.as_int(what)
+        reason = _REASON_BY_CODE.get(code)
+        if reason is None:
+            raise el.error(what, f"reason code {code} is not defined (RFC 5280 5.3.1)")
+        return _new(cls, critical=critical, reason=reason)
+
+    def to_text(self) -> str:
+        return _REASON_TEXT[CRL_REASONS[self.reason]]
+
+
+def _time_text(when: datetime) -> str:
+    return f"{when:%b} {when.day:2d} {when:%H:%M:%S} {when.year} GMT"
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvalidityDate(Extension):
+    """Invalidity Date, RFC 5280 5.3.2: a GeneralizedTime (non-critical)."""
+
+    oid: ClassVar[str] = oids.INVALIDITY_DATE
+    when: datetime
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if not isinstance(self.when, datetime):
+            raise TypeError("when must be a datetime")
+        if self.when.tzinfo is None:
+            raise ValidationError("InvalidityDate: naive datetime, expected timezone-aware UTC")
+
+    def _encode(self) -> bytes:
+        return der.generalized_time(self.when)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> InvalidityDate:
+        el.expect(der.GENERALIZED_TIME, what)
+        return _new(cls, critical=critical, when=el.as_time(what))
+
+    def to_text(self) -> str:
+        return _time_text(self.when)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetscapeComment(Extension):
+    """Netscape Comment (nsComment): an IA5String openssl still prints."""
+
+    oid: ClassVar[str] = oids.NS_COMMENT
+    comment: str
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        _check_ia5("nsComment", self.comment)
+
+    def _encode(self) -> bytes:
+        return der.ia5_string(self.comment)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> NetscapeComment:
+        el.expect(der.IA5_STRING, what)
+        return _new(cls, critical=critical, comment=el.as_str(what))
+
+    def to_text(self) -> str:
+        return "".join(c if " " <= c <= "~" or c in "\r\n" else "." for c in self.comment)
+
+
+# -- The Extensions collection --------------------------------------------------------------
+
+
+class Extensions:
+    """An immutable, ordered collection of extensions with unique OIDs (RFC 5280 4.2).
+
+    ``Extensions()`` is empty (and falsy); ``.get(BasicConstraints)`` or ``.get("2.5.29.19")``
+    looks one up; iteration yields Extension values in order.
+    """
+
+    __slots__ = ("_by_oid", "_der", "_items")
+
+    _items: tuple[Extension, ...]
+    _by_oid: dict[str, Extension]
+    _der: bytes | None
+
+    def __init__(self, extensions: Iterable[Extension] = ()) -> None:
+        items = tuple(extensions)
+        by_oid: dict[str, Extension] = {}
+        for ext in items:
+            if not isinstance(ext, Extension):
+                raise TypeError(f"expected Extension values, got {type(ext).__name__}")
+            if ext.oid in by_oid:
+                raise ValidationError(
+                    f"extensions: {oids.short_name(ext.oid)} ({ext.oid}) appears twice "
+                    "(RFC 5280 4.2)"
+                )
+            by_oid[ext.oid] = ext
+        self._items = items
+        self._by_oid = by_oid
+        self._der = None
+
+    @classmethod
+    def from_element(cls, el: Element, *, what: str = "extensions") -> Extensions:
+        """Parse ``Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`` (original bytes kept).
+
+        Raises DecodeError for an explicit critical FALSE (DER DEFAULT), a malformed value of
+        a known extension, or an OID that appears twice.
+        """
+        el.expect(der.SEQUENCE, what)
+        items: list[Extension] = []
+        by_oid: dict[str, Extension] = {}
+        registry = _REGISTRY
+        for i, k in enumerate(el.children):
+            w = f"{what}[{i}]"
+            if k.tag != der.SEQUENCE:
+                raise k.error(w, f"expected SEQUENCE, found {k.name}")
+            kids = k.children
+            n = len(kids)
+            if n == 2:
+                oid_el, value_el = kids
+                critical = False
+            elif n == 3:
+                oid_el, crit_el, value_el = kids
+                if crit_el.tag != der.BOOLEAN:
+                    raise crit_el.error(w + ".critical", f"expected BOOLEAN, found {crit_el.name}")
+                if not crit_el.as_bool(w + ".critical"):
+                    raise crit_el.error(w + ".critical", "FALSE must be omitted (DER DEFAULT)")
+                critical = True
+            else:
+                raise k.error(w, f"expected 2 or 3 elements, found {n}")
+            if oid_el.tag != der.OID:
+                raise oid_el.error(
+                    w + ".extnID", f"expected OBJECT IDENTIFIER, found {oid_el.name}"
+                )
+            oid = oid_el.as_oid(w + ".extnID")
+            if value_el.tag != der.OCTET_STRING:
+                raise value_el.error(
+                    w + ".extnValue", f"expected OCTET STRING, found {value_el.name}"
+                )
+            value = value_el.content
+            if oid in by_oid:
+                raise oid_el.error(
+                    w, f"{oids.short_name(oid)} ({oid}) appears twice (RFC 5280 4.2)"
+                )
+            ext_cls = registry.get(oid)
+            if ext_cls is None:
+                ext: Extension = _new(
+                    UnrecognizedExtension, oid=oid, critical=critical, value=value, _raw=None
+                )
+            else:
+                vw = f"{w}.{oids.short_name(oid)}"
+                if not value:
+                    raise value_el.error(vw, "empty extnValue")
+                try:
+                    ext = ext_cls._decode(der.decode(value, what=vw), critical, vw)
+                except DecodeError as e:
+                    # Offsets inside extnValue are re-based onto the enclosing input.
+                    raise DecodeError(_shift(str(e), value_el.content_offset)) from None
+                ext.__dict__["_raw"] = value
+            by_oid[oid] = ext
+            items.append(ext)
+        obj = object.__new__(cls)
+        obj._items = tuple(items)
+        obj._by_oid = by_oid
+        obj._der = el.raw
+        return obj
+
+    def to_der(self) -> bytes:
+        """``SEQUENCE OF Extension`` (the original bytes when parsed)."""
+        if self._der is None:
+            self._der = der.sequence(*(encode_extension(e) for e in self._items))
+        return self._der
+
+    @overload
+    def get(self, key: type[_E]) -> _E | None: ...
+    @overload
+    def get(self, key: str) -> Extension | None: ...
+    def get(self, key: type[Extension] | str) -> Extension | None:
+        """The extension of that class (or dotted OID), or None."""
+        if isinstance(key, str):
+            return self._by_oid.get(key)
+        return self._by_oid.get(key.oid)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            return key in self._by_oid
+        if isinstance(key, Extension):
+            return self._by_oid.get(key.oid) == key
+        if isinstance(key, type) and issubclass(key, Extension):
+            return key.oid in self._by_oid
+        return False
+
+    def __iter__(self) -> Iterator[Extension]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __getitem__(self, index: int) -> Extension:
+        return self._items[index]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Extensions):
+            return NotImplemented
+        return self._items == other._items
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        names = ", ".join(oids.short_name(e.oid) for e in self._items)
+        return f"<Extensions [{names}]>"
+
+
+def _shift(message: str, base: int) -> str:
+    """Re-base an ``at byte N`` offset of an inner decode onto the enclosing structure."""
+    head, sep, tail = message.rpartition(" at byte ")
+    if sep and tail.isdigit():
+        return f"{head} at byte {base + int(tail)}"
+    return message
