@@ -378,7 +378,17 @@ def _general_names(el: Element, what: str, networks: bool = False) -> tuple[Gene
     kids = el.children
     if not kids or not el.constructed:
         raise el.error(what, "GeneralNames must hold at least one name")
-    return tuple(_general_name(k, f"{what}[{i}]", networks) for i, k in enumerate(kids))
+    out: list[GeneralName] = []
+    for i, k in enumerate(kids):
+        if k.tag == 0x82:  # the common case first: a dNSName, its path built only on error
+            c = k.content
+            if c.isascii():
+                gn = object.__new__(DNSName)
+                gn.__dict__["value"] = c.decode("ascii")
+                out.append(gn)
+                continue
+        out.append(_general_name(k, f"{what}[{i}]", networks))
+    return tuple(out)
 
 
 def _general_names_der(names: tuple[GeneralName, ...]) -> bytes:
@@ -430,6 +440,10 @@ def general_names_from_strings(names: Iterable[str | GeneralName]) -> tuple[Gene
 # -- the Extension base and registry --------------------------------------------------------
 
 _REGISTRY: dict[str, type[Extension]] = {}
+_CACHE: dict[tuple[str, bool, bytes], Extension] = {}
+# Placeholder field path while decoding inside Extensions.from_element, replaced by the real
+# path (``extensions[2].subjectAltName``) only when an error is reported.
+_MARK = "\x00extnValue\x00"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -469,6 +483,15 @@ class Extension:
     @classmethod
     def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
         raise NotImplementedError
+
+    # Values with few distinct encodings in practice (basicConstraints, keyUsage, ...) are
+    # shared between parses: they are immutable, so one object per (oid, critical, bytes).
+    _cacheable: ClassVar[bool] = False
+
+    @classmethod
+    def _from_value(cls: type[_E], value: bytes, critical: bool) -> _E:
+        """Decode an extnValue; errors use the ``_MARK`` placeholder as their field path."""
+        return cls._decode(der.decode(value, what=_MARK), critical, _MARK)
 
     def to_text(self) -> str:
         """openssl 3.0's text for the value (the lines under the extension's name, unindented)."""
@@ -538,6 +561,7 @@ class BasicConstraints(Extension):
     """
 
     oid: ClassVar[str] = oids.BASIC_CONSTRAINTS
+    _cacheable: ClassVar[bool] = True
     critical: bool = True
     ca: bool = False
     path_length: int | None = None
@@ -622,6 +646,7 @@ class KeyUsage(Extension):
     """Key Usage, RFC 5280 4.2.1.3: the nine named bits (critical by default, "SHOULD")."""
 
     oid: ClassVar[str] = oids.KEY_USAGE
+    _cacheable: ClassVar[bool] = True
     critical: bool = True
     digital_signature: bool = False
     content_commitment: bool = False
@@ -667,14 +692,25 @@ class KeyUsage(Extension):
 
     @classmethod
     def _decode(cls, el: Element, critical: bool, what: str) -> KeyUsage:
-        value = _read_named_bits(el, what, 9)
-        fields: dict[str, Any] = {"critical": critical}
-        for i, a in enumerate(_KU_FIELDS):
-            fields[a] = bool(value >> i & 1)
-        return _new(cls, **fields)
+        content = el.content
+        fields = _KU_CACHE.get(content) if el.tag == der.BIT_STRING else None
+        if fields is None:
+            value = _read_named_bits(el, what, 9)
+            fields = {a: bool(value >> i & 1) for i, a in enumerate(_KU_FIELDS)}
+            if len(_KU_CACHE) < 1024:
+                _KU_CACHE[content] = fields
+        obj = object.__new__(cls)
+        d = obj.__dict__
+        d.update(fields)
+        d["critical"] = critical
+        return obj
 
     def to_text(self) -> str:
         return ", ".join(t for a, t in _KEY_USAGE_BITS if getattr(self, a))
+
+
+# Decoded key usage bit strings (there are few distinct ones), by BIT STRING contents.
+_KU_CACHE: dict[bytes, dict[str, bool]] = {}
 
 
 def _named_bits(value: int) -> bytes:
@@ -733,6 +769,7 @@ class ExtendedKeyUsage(Extension):
     """Extended Key Usage, RFC 5280 4.2.1.12: purpose OIDs, dotted (short names accepted)."""
 
     oid: ClassVar[str] = oids.EXTENDED_KEY_USAGE
+    _cacheable: ClassVar[bool] = True
     usages: tuple[str, ...]
 
     def __post_init__(self) -> None:
@@ -754,10 +791,11 @@ class ExtendedKeyUsage(Extension):
         if not kids:
             raise el.error(what, "at least one KeyPurposeId is required")
         usages = []
-        for i, k in enumerate(kids):
+        for k in kids:
             if k.tag != der.OID:
+                i = kids.index(k)
                 raise k.error(f"{what}[{i}]", f"expected OBJECT IDENTIFIER, found {k.name}")
-            usages.append(k.as_oid(f"{what}[{i}]"))
+            usages.append(k.as_oid(what))
         return _new(cls, critical=critical, usages=tuple(usages))
 
     def to_text(self) -> str:
@@ -842,6 +880,13 @@ class SubjectKeyIdentifier(Extension):
         return der.octet_string(self.digest)
 
     @classmethod
+    def _from_value(cls, value: bytes, critical: bool) -> SubjectKeyIdentifier:
+        # Fast path for the usual short OCTET STRING; anything else goes through der.decode.
+        if len(value) >= 2 and value[0] == der.OCTET_STRING and value[1] == len(value) - 2 < 0x80:
+            return _new(cls, critical=critical, digest=value[2:])
+        return super()._from_value(value, critical)
+
+    @classmethod
     def _decode(cls, el: Element, critical: bool, what: str) -> SubjectKeyIdentifier:
         el.expect(der.OCTET_STRING, what)
         return _new(cls, critical=critical, digest=el.content)
@@ -890,6 +935,26 @@ class AuthorityKeyIdentifier(Extension):
         if self.authority_cert_serial_number is not None:
             parts.append(der.implicit(2, der.integer(self.authority_cert_serial_number)))
         return der.sequence(*parts)
+
+    @classmethod
+    def _from_value(cls, value: bytes, critical: bool) -> AuthorityKeyIdentifier:
+        # Fast path for the usual keyIdentifier-only SEQUENCE { [0] short OCTET STRING }.
+        n = len(value)
+        if (
+            4 <= n < 0x80
+            and value[0] == 0x30
+            and value[1] == n - 2
+            and value[2] == 0x80
+            and value[3] == n - 4
+        ):
+            return _new(
+                cls,
+                critical=critical,
+                key_identifier=value[4:],
+                authority_cert_issuer=None,
+                authority_cert_serial_number=None,
+            )
+        return super()._from_value(value, critical)
 
     @classmethod
     def _decode(cls, el: Element, critical: bool, what: str) -> AuthorityKeyIdentifier:
@@ -1037,6 +1102,7 @@ class CRLReason(Extension):
     """Reason Code, RFC 5280 5.3.1: an ENUMERATED reason, by its RFC name (non-critical)."""
 
     oid: ClassVar[str] = oids.CRL_REASON
+    _cacheable: ClassVar[bool] = True
     reason: str
 
     def __post_init__(self) -> None:
@@ -1167,37 +1233,22 @@ class Extensions:
         items: list[Extension] = []
         by_oid: dict[str, Extension] = {}
         registry = _REGISTRY
-        for i, k in enumerate(el.children):
-            w = f"{what}[{i}]"
-            if k.tag != der.SEQUENCE:
-                raise k.error(w, f"expected SEQUENCE, found {k.name}")
+        for k in el.children:
             kids = k.children
-            n = len(kids)
-            if n == 2:
+            if k.tag == der.SEQUENCE and len(kids) == 2:
                 oid_el, value_el = kids
                 critical = False
-            elif n == 3:
-                oid_el, crit_el, value_el = kids
-                if crit_el.tag != der.BOOLEAN:
-                    raise crit_el.error(w + ".critical", f"expected BOOLEAN, found {crit_el.name}")
-                if not crit_el.as_bool(w + ".critical"):
-                    raise crit_el.error(w + ".critical", "FALSE must be omitted (DER DEFAULT)")
-                critical = True
             else:
-                raise k.error(w, f"expected 2 or 3 elements, found {n}")
-            if oid_el.tag != der.OID:
-                raise oid_el.error(
-                    w + ".extnID", f"expected OBJECT IDENTIFIER, found {oid_el.name}"
-                )
-            oid = oid_el.as_oid(w + ".extnID")
-            if value_el.tag != der.OCTET_STRING:
-                raise value_el.error(
-                    w + ".extnValue", f"expected OCTET STRING, found {value_el.name}"
-                )
+                critical = _check_extension_shape(k, f"{what}[{len(items)}]")
+                oid_el, _, value_el = kids
+            if oid_el.tag != der.OID or value_el.tag != der.OCTET_STRING:
+                _check_extension_shape(k, f"{what}[{len(items)}]")
+            oid = oid_el.as_oid(what)
             value = value_el.content
             if oid in by_oid:
                 raise oid_el.error(
-                    w, f"{oids.short_name(oid)} ({oid}) appears twice (RFC 5280 4.2)"
+                    f"{what}[{len(items)}]",
+                    f"{oids.short_name(oid)} ({oid}) appears twice (RFC 5280 4.2)",
                 )
             ext_cls = registry.get(oid)
             if ext_cls is None:
@@ -1205,15 +1256,26 @@ class Extensions:
                     UnrecognizedExtension, oid=oid, critical=critical, value=value, _raw=None
                 )
             else:
-                vw = f"{w}.{oids.short_name(oid)}"
-                if not value:
-                    raise value_el.error(vw, "empty extnValue")
+                # The field path is only spelled out when there is an error to report: decode
+                # under a marker and substitute the real path (keeps the common path cheap).
+                ext_or_none = _CACHE.get((oid, critical, value))
+                if ext_or_none is not None:
+                    by_oid[oid] = ext_or_none
+                    items.append(ext_or_none)
+                    continue
                 try:
-                    ext = ext_cls._decode(der.decode(value, what=vw), critical, vw)
+                    if not value:
+                        raise value_el.error(_MARK, "empty extnValue")
+                    ext = ext_cls._from_value(value, critical)
                 except DecodeError as e:
-                    # Offsets inside extnValue are re-based onto the enclosing input.
-                    raise DecodeError(_shift(str(e), value_el.content_offset)) from None
+                    vw = f"{what}[{len(items)}].{oids.short_name(oid)}"
+                    message = str(e).replace(_MARK, vw)
+                    if value:  # offsets inside extnValue re-based onto the enclosing input
+                        message = _shift(message, value_el.content_offset)
+                    raise DecodeError(message) from None
                 ext.__dict__["_raw"] = value
+                if ext_cls._cacheable and len(_CACHE) < 4096:
+                    _CACHE[oid, critical, value] = ext
             by_oid[oid] = ext
             items.append(ext)
         obj = object.__new__(cls)
@@ -1270,6 +1332,29 @@ class Extensions:
     def __repr__(self) -> str:
         names = ", ".join(oids.short_name(e.oid) for e in self._items)
         return f"<Extensions [{names}]>"
+
+
+def _check_extension_shape(k: Element, w: str) -> bool:
+    """Check ``Extension ::= SEQUENCE {extnID, critical DEFAULT FALSE, extnValue}``; returns
+    ``critical``. Called for the uncommon shapes only (and to word the error)."""
+    if k.tag != der.SEQUENCE:
+        raise k.error(w, f"expected SEQUENCE, found {k.name}")
+    kids = k.children
+    if len(kids) not in (2, 3):
+        raise k.error(w, f"expected 2 or 3 elements, found {len(kids)}")
+    oid_el, value_el = kids[0], kids[-1]
+    if oid_el.tag != der.OID:
+        raise oid_el.error(w + ".extnID", f"expected OBJECT IDENTIFIER, found {oid_el.name}")
+    if value_el.tag != der.OCTET_STRING:
+        raise value_el.error(w + ".extnValue", f"expected OCTET STRING, found {value_el.name}")
+    if len(kids) == 2:
+        return False
+    crit_el = kids[1]
+    if crit_el.tag != der.BOOLEAN:
+        raise crit_el.error(w + ".critical", f"expected BOOLEAN, found {crit_el.name}")
+    if not crit_el.as_bool(w + ".critical"):
+        raise crit_el.error(w + ".critical", "FALSE must be omitted (DER DEFAULT)")
+    return True
 
 
 def _shift(message: str, base: int) -> str:
