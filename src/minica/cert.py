@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from minica import der, oids, pem
+from minica import der, oids, pem, text
 from minica.algorithms import SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
 from minica.extensions import Extension, Extensions
@@ -358,12 +358,70 @@ def load_certificates(bundle: bytes | str) -> tuple[Certificate, ...]:
 # Parsing
 
 
-def _parse(data: bytes) -> Certificate:
-    """Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (4.1).
+class _Fields:
+    """The elements of a certificate, located but not yet interpreted."""
 
-    Each field is decoded on its own (der.decode_at) so that any error, even one found by the
-    DER layer, names the field path: ``certificate.tbsCertificate.validity.notAfter: ...``.
+    __slots__ = (
+        "alg",
+        "na",
+        "nb",
+        "optional",
+        "required",
+        "sig",
+        "tbs_end",
+        "tbs_start",
+        "version",
+    )
+
+    def __init__(
+        self,
+        alg: der.Element,
+        sig: der.Element,
+        tbs_start: int,
+        tbs_end: int,
+        version: der.Element | None,
+        required: list[der.Element],
+        nb: der.Element,
+        na: der.Element,
+        optional: list[der.Element] | tuple[der.Element, ...],
+    ) -> None:
+        self.alg, self.sig, self.tbs_start, self.tbs_end = alg, sig, tbs_start, tbs_end
+        self.version, self.required, self.nb, self.na = version, required, nb, na
+        self.optional = optional
+
+
+def _locate(data: bytes) -> _Fields:
+    """Find the fields with one strict decode of the whole certificate (the fast path).
+
+    Anything unexpected, including a DER error, is handed to :func:`_locate_by_field`, which
+    decodes field by field so that the error names the field path.
     """
+    try:
+        root = der.decode(data, what=_WHAT)
+    except DecodeError:
+        return _locate_by_field(data)
+    kids = root.children
+    if root.tag != der.SEQUENCE or len(kids) != 3 or kids[0].tag != der.SEQUENCE:
+        return _locate_by_field(data)
+    tbs = kids[0]
+    fields = tbs.children
+    i = 1 if fields and fields[0].tag == 0xA0 else 0
+    if len(fields) < i + 6:
+        return _locate_by_field(data)
+    validity = fields[i + 3]
+    if validity.tag != der.SEQUENCE or len(validity.children) != 2:
+        return _locate_by_field(data)
+    nb, na = validity.children
+    required = [fields[i], fields[i + 1], fields[i + 2], fields[i + 4], fields[i + 5]]
+    return _Fields(
+        kids[1], kids[2], tbs.offset, tbs.end, fields[0] if i else None, required, nb, na,
+        fields[i + 6 :],
+    )  # fmt: skip
+
+
+def _locate_by_field(data: bytes) -> _Fields:
+    """Decode each field on its own (der.decode_at) so that any error, even one found by the
+    DER layer, names the field path: ``certificate.tbsCertificate.validity.notAfter: ...``."""
     if not data:
         raise DecodeError(f"{_WHAT}: empty input, expected a DER Certificate at byte 0")
     tag, _, cs, length = der.read_header(data, 0, len(data), what=_WHAT)
@@ -382,22 +440,10 @@ def _parse(data: bytes) -> Certificate:
     sig_el, pos = _field(data, pos, end, _WHAT, "signatureValue")
     if pos != end:
         raise DecodeError(f"{_WHAT}: unexpected element after signatureValue at byte {pos}")
-    algorithm = _signature_algorithm(alg_el, f"{_WHAT}.signatureAlgorithm")
-    w = f"{_WHAT}.signatureValue"
-    signature = sig_el.expect(der.BIT_STRING, w).as_bit_string_bytes(w)
-
     pos = tcs
-    version = 1
+    version = None
     if pos < tbs_end and data[pos] == 0xA0:
-        w = f"{_TBS}.version"
-        v_wrap, pos = _field(data, pos, tbs_end, _TBS, "version")
-        (v_el,) = v_wrap.expect_children(w, 1)
-        value = v_el.expect(der.INTEGER, w).as_int(w)
-        if value not in (1, 2):
-            # DER omits a DEFAULT value, so an explicit v1 (0) is not DER either.
-            reason = "v1 must be encoded by omission" if value == 0 else f"unknown version {value}"
-            raise v_el.error(w, reason)
-        version = value + 1
+        version, pos = _field(data, pos, tbs_end, _TBS, "version")
     required: list[der.Element] = []
     for k, name in enumerate(_REQUIRED):
         if pos >= tbs_end:
@@ -420,12 +466,33 @@ def _parse(data: bytes) -> Certificate:
             continue
         el, pos = _field(data, pos, tbs_end, _TBS, name)
         required.append(el)
-    s_el, inner_alg_el, issuer_el, subject_el, spki_el = required
     optional: list[der.Element] = []
     while pos < tbs_end:
         name = _OPTIONAL.get(data[pos], "extensions")
         el, pos = _field(data, pos, tbs_end, _TBS, name)
         optional.append(el)
+    return _Fields(alg_el, sig_el, cs, tbs_end, version, required, nb_el, na_el, optional)
+
+
+def _parse(data: bytes) -> Certificate:
+    """Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (4.1)."""
+    f = _locate(data)
+    alg_el = f.alg
+    algorithm = _signature_algorithm(alg_el, f"{_WHAT}.signatureAlgorithm")
+    w = f"{_WHAT}.signatureValue"
+    signature = f.sig.expect(der.BIT_STRING, w).as_bit_string_bytes(w)
+    version = 1
+    if f.version is not None:
+        w = f"{_TBS}.version"
+        (v_el,) = f.version.expect_children(w, 1)
+        value = v_el.expect(der.INTEGER, w).as_int(w)
+        if value not in (1, 2):
+            # DER omits a DEFAULT value, so an explicit v1 (0) is not DER either.
+            reason = "v1 must be encoded by omission" if value == 0 else f"unknown version {value}"
+            raise v_el.error(w, reason)
+        version = value + 1
+    s_el, inner_alg_el, issuer_el, subject_el, spki_el = f.required
+    nb_el, na_el, optional = f.nb, f.na, f.optional
 
     w = f"{_TBS}.serialNumber"
     serial = s_el.expect(der.INTEGER, w).as_int(w)
@@ -472,9 +539,12 @@ def _parse(data: bytes) -> Certificate:
             else:
                 subject_uid = uid
 
-    return Certificate(
+    # All fields are known good here: fill the frozen value directly rather than through the
+    # dataclass __init__ (object.__setattr__ per field; ~2 us of a ~100 us parse).
+    cert = object.__new__(Certificate)
+    cert.__dict__.update(
         der=data,
-        tbs_der=data[cs:tbs_end],
+        tbs_der=data[f.tbs_start : f.tbs_end],
         version=version,
         serial_number=serial,
         signature_algorithm=algorithm,
@@ -490,21 +560,28 @@ def _parse(data: bytes) -> Certificate:
         _public_key=public_key,
         _key_algorithm=key_algorithm,
     )
+    return cert
 
 
 _NO_EXTENSIONS = Extensions()
 _OPTIONAL = {0x81: "issuerUniqueID", 0x82: "subjectUniqueID", 0xA3: "extensions"}
 
 
+_PATHS: dict[tuple[str, str], str] = {}
+
+
 def _field(data: bytes, pos: int, end: int, parent: str, name: str) -> tuple[der.Element, int]:
     """Decode the element at ``pos`` as field ``name`` of ``parent`` (errors name the path)."""
-    what = f"{parent}.{name}"
+    what = _PATHS.get((parent, name))
+    if what is None:
+        what = _PATHS.setdefault((parent, name), f"{parent}.{name}")
     if pos >= end:
         raise DecodeError(f"{what}: missing at byte {pos}")
     return der.decode_at(data, pos, end, what=what)
 
 
 _ALGORITHMS: dict[bytes, SignatureAlgorithm] = {}
+_RSA_ALGORITHM = der.sequence(der.oid(oids.RSA_ENCRYPTION), der.null())
 
 
 def _signature_algorithm(el: der.Element, what: str) -> SignatureAlgorithm:
@@ -524,6 +601,8 @@ def parse_spki(el: der.Element, what: str) -> tuple[RSAPublicKey | None, str]:
     RSA keys are parsed strictly; other algorithms are only checked for shape and kept as bytes.
     """
     kids = el.expect(der.SEQUENCE, what).expect_children(what, 2)
+    if kids[0].raw == _RSA_ALGORITHM:
+        return RSAPublicKey.from_spki_element(el, what=what), oids.RSA_ENCRYPTION
     w = f"{what}.algorithm"
     alg_kids = kids[0].expect(der.SEQUENCE, w).expect_children(w, 1, 2)
     dotted = alg_kids[0].expect(der.OID, f"{w}.algorithm").as_oid(f"{w}.algorithm")
@@ -537,36 +616,21 @@ def parse_spki(el: der.Element, what: str) -> tuple[RSAPublicKey | None, str]:
 # Text like `openssl x509 -text -noout` (X509_print_ex with default flags)
 
 
-def _serial_lines(serial: int) -> list[str]:
-    """X509_print_ex: small serials as ``N (0xN)``, others as colon hex on the next line."""
-    magnitude = abs(serial)
-    mag_bytes = magnitude.to_bytes(max(1, (magnitude.bit_length() + 7) // 8), "big")
-    # openssl reads serials of up to 8 octets into a long; -1 is its error value.
-    if len(mag_bytes) <= 8 and magnitude < 1 << 63 and serial != -1:
-        neg = "-" if serial < 0 else ""
-        return [f"        Serial Number: {neg}{magnitude} ({neg}0x{magnitude:x})"]
-    neg = " (Negative)" if serial < 0 else ""
-    return [
-        "        Serial Number:" + neg,
-        "            " + ":".join(f"{b:02x}" for b in mag_bytes),
-    ]
-
-
 def _text(cert: Certificate) -> str:
     algorithm = cert.signature_algorithm
     lines = [
         "Certificate:",
         "    Data:",
         f"        Version: {cert.version} (0x{cert.version - 1:x})",
-        *_serial_lines(cert.serial_number),
-        *signature_algorithm_lines(algorithm, 8),
+        *text.serial_lines(cert.serial_number, 8),
+        *text.signature_algorithm_lines(algorithm, 8),
         f"        Issuer: {cert.issuer.to_text()}",
         "        Validity",
-        f"            Not Before: {time_text(cert.not_valid_before)}",
-        f"            Not After : {time_text(cert.not_valid_after)}",
+        f"            Not Before: {text.time_text(cert.not_valid_before)}",
+        f"            Not After : {text.time_text(cert.not_valid_after)}",
         f"        Subject: {cert.subject.to_text()}",
         "        Subject Public Key Info:",
-        *public_key_lines(cert.spki_der, 12),
+        *text.public_key_lines(cert.spki_der, 12),
     ]
     if cert.issuer_unique_id is not None:
         lines.append("        Issuer Unique ID: " + _uid_text(cert.issuer_unique_id))
@@ -574,126 +638,10 @@ def _text(cert: Certificate) -> str:
         lines.append("        Subject Unique ID: " + _uid_text(cert.subject_unique_id))
     if cert.extensions:
         lines.append("        X509v3 extensions:")
-        lines.extend(extensions_lines(cert.extensions, 12))
-    lines.extend(signature_lines(algorithm, cert.signature, 4))
+        lines.extend(text.extensions_lines(cert.extensions, 12))
+    lines.extend(text.signature_lines(algorithm, cert.signature, 4))
     return "\n".join(lines) + "\n"
 
 
 def _uid_text(uid: tuple[bytes, int]) -> str:
     return ":".join(f"{b:02x}" for b in uid[0])
-
-
-# -- shared text pieces (temporary here until minica.text lands; csr.py uses them too) ------
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-# Named curves openssl prints with their NIST names (RFC 5480 2.1.1.1).
-_CURVES = {
-    "1.2.840.10045.3.1.7": ("prime256v1", "P-256", 256),
-    "1.3.132.0.34": ("secp384r1", "P-384", 384),
-    "1.3.132.0.35": ("secp521r1", "P-521", 521),
-}
-
-
-def time_text(when: datetime) -> str:
-    """ASN1_TIME_print's form: ``Jun  1 12:00:00 2024 GMT``."""
-    return (
-        f"{_MONTHS[when.month - 1]} {when.day:2d} {when.hour:02d}:{when.minute:02d}:"
-        f"{when.second:02d} {when.year} GMT"
-    )
-
-
-def _hex_block(data: bytes, indent: int, per_line: int) -> list[str]:
-    """openssl's colon hex dump: lower case, ``per_line`` octets a line, ':' ending all but last."""
-    pad = " " * indent
-    lines = []
-    for i in range(0, len(data), per_line):
-        chunk = ":".join(f"{b:02x}" for b in data[i : i + per_line])
-        lines.append(pad + chunk + (":" if i + per_line < len(data) else ""))
-    return lines
-
-
-def _pss_lines(algorithm: SignatureAlgorithm, indent: int) -> list[str]:
-    """rsa_pss_param_print: the RSASSA-PSS parameters as openssl lays them out."""
-    pad = " " * indent
-    hash = algorithm.hash
-    mgf1 = algorithm.mgf1_hash or hash
-    salt = algorithm.salt_length if algorithm.salt_length is not None else 20
-
-    def default(flag: bool) -> str:
-        return " (default)" if flag else ""
-
-    return [
-        f"{pad}Hash Algorithm: {hash}{default(hash == 'sha1')}",
-        f"{pad}Mask Algorithm: mgf1 with {mgf1}{default(mgf1 == 'sha1')}",
-        f"{pad} Salt Length: 0x{_even_hex(salt)}{default(salt == 20)}",
-        f"{pad}Trailer Field: 0x01 (default)",
-    ]
-
-
-def _even_hex(value: int) -> str:
-    """i2a_ASN1_INTEGER's hex: upper case, two digits per octet (0x013E, not 0x13E)."""
-    digits = f"{value:X}"
-    return "0" + digits if len(digits) % 2 else digits
-
-
-def signature_algorithm_lines(algorithm: SignatureAlgorithm, indent: int) -> list[str]:
-    """The ``Signature Algorithm:`` line inside ``Data:`` (with PSS parameters below it)."""
-    pad = " " * indent
-    if algorithm.pss:
-        return [f"{pad}Signature Algorithm: {algorithm.name}        ", *_pss_lines(algorithm, 8)]
-    return [f"{pad}Signature Algorithm: {algorithm.name}"]
-
-
-def signature_lines(algorithm: SignatureAlgorithm, signature: bytes, indent: int) -> list[str]:
-    """X509_signature_print: algorithm, ``Signature Value:`` and 18 octets a line."""
-    pad = " " * indent
-    lines = [f"{pad}Signature Algorithm: {algorithm.name}"]
-    if algorithm.pss:
-        lines.append(f"{pad}Signature Value:        ")
-        lines.extend(_pss_lines(algorithm, indent + 4))
-    else:
-        lines.append(f"{pad}Signature Value:")
-    lines.extend(_hex_block(signature, indent + 4, 18))
-    return lines
-
-
-def public_key_lines(spki_der: bytes, indent: int) -> list[str]:
-    """The ``Public Key Algorithm:`` block of a SubjectPublicKeyInfo (RSA and named-curve EC)."""
-    pad, inner = " " * indent, " " * (indent + 4)
-    el = der.decode(spki_der, what="subjectPublicKeyInfo")
-    alg_el, key_el = el.children
-    dotted = alg_el.children[0].as_oid()
-    name = oids.long_name(dotted) if oids.info(dotted) else dotted
-    lines = [f"{pad}Public Key Algorithm: {name}"]
-    bits, _ = key_el.as_bits()
-    if dotted == oids.RSA_ENCRYPTION:
-        key = RSAPublicKey.from_spki_element(el)
-        modulus = key.n.to_bytes((key.n.bit_length() + 8) // 8, "big")  # sign octet as openssl
-        lines.append(f"{inner}Public-Key: ({key.size} bit)")
-        lines.append(f"{inner}Modulus:")
-        lines.extend(_hex_block(modulus, indent + 8, 15))
-        lines.append(f"{inner}Exponent: {key.e} (0x{key.e:x})")
-        return lines
-    curve = None
-    params = alg_el.children[1] if len(alg_el.children) == 2 else None
-    if dotted == oids.EC_PUBLIC_KEY and params is not None and params.tag == der.OID:
-        curve = _CURVES.get(params.as_oid())
-    if curve is not None:
-        lines.append(f"{inner}Public-Key: ({curve[2]} bit)")
-        lines.append(f"{inner}pub:")
-        lines.extend(_hex_block(bits, indent + 8, 15))
-        lines.append(f"{inner}ASN1 OID: {curve[0]}")
-        lines.append(f"{inner}NIST CURVE: {curve[1]}")
-        return lines
-    lines.append(f"{inner}Unable to load Public Key")
-    return lines
-
-
-def extensions_lines(extensions: Extensions, indent: int) -> list[str]:
-    """X509V3_extensions_print: each extension's name line, then its value lines."""
-    pad, inner = " " * indent, " " * (indent + 4)
-    lines = []
-    for ext in extensions:
-        lines.append(f"{pad}{ext.name}: {'critical' if ext.critical else ''}")
-        lines.extend(inner + line for line in ext.to_text().split("\n"))
-    return lines

@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from minica import der, oids, pem
+from minica import der, oids, pem, text
 from minica.algorithms import SignatureAlgorithm
-from minica.cert import extensions_lines, parse_spki, public_key_lines, signature_lines
+from minica.cert import parse_spki
 from minica.errors import ValidationError
 from minica.extensions import (
     ExtendedKeyUsage,
@@ -332,7 +332,7 @@ def _text(csr: CertificateSigningRequest) -> str:
         f"        Version: {csr.version + 1} (0x{csr.version:x})",
         f"        Subject: {csr.subject.to_text()}",
         "        Subject Public Key Info:",
-        *public_key_lines(csr.spki_der, 12),
+        *text.public_key_lines(csr.spki_der, 12),
         "        Attributes:",
     ]
     if not csr.attributes:
@@ -347,6 +347,6 @@ def _text(csr: CertificateSigningRequest) -> str:
     # OpenSSL 3.0 prints this heading even when the request asks for no extensions.
     lines.append("            Requested Extensions:")
     if csr.extensions:
-        lines.extend(extensions_lines(csr.extensions, 16))
-    lines.extend(signature_lines(csr.signature_algorithm, csr.signature, 4))
+        lines.extend(text.extensions_lines(csr.extensions, 16))
+    lines.extend(text.signature_lines(csr.signature_algorithm, csr.signature, 4))
     return "\n".join(lines) + "\n"
