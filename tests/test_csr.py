@@ -256,6 +256,16 @@ def test_ec_request_kept(tmp_path: Path) -> None:
         csr.verify()
 
 
+def test_decode_error_names_field(key: RSAPrivateKey) -> None:
+    """A DER error inside the subject names certificationRequestInfo.subject."""
+    csr = create_csr(key, "/C=CN/CN=x")
+    country = der.decode(csr.der).children[0].children[1].children[0].children[0].children[1]
+    start = country.offset + country.header_length
+    data = csr.der[:start] + b"C*" + csr.der[start + 2 :]  # '*' is not PrintableString
+    with pytest.raises(DecodeError, match=r"certificationRequestInfo\.subject: .* at byte"):
+        load_csr(data)
+
+
 _SAMPLES = [golden(n).der for n in ("csr-attrs", "csr-many", "csr-san-only")]
 
 

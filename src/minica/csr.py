@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from minica import der, oids, pem, text
 from minica.algorithms import SignatureAlgorithm
 from minica.cert import parse_spki
-from minica.errors import ValidationError
+from minica.errors import DecodeError, ValidationError
 from minica.extensions import (
     ExtendedKeyUsage,
     Extension,
@@ -262,10 +262,37 @@ def create_csr(
 # Parsing
 
 
+_INFO_FIELDS = ("version", "subject", "subjectPKInfo", "attributes")
+
+
+def _locate_error(data: bytes) -> None:
+    """Decode field by field so that a DER error names its field (``csr.
+    certificationRequestInfo.subject: ...``); returns quietly if no field fails on its own."""
+    if not data:
+        return
+    _, _, cs, length = der.read_header(data, 0, len(data), what=_WHAT)
+    end = min(cs + length, len(data))
+    _, _, ics, ilen = der.read_header(data, cs, end, what=_INFO)
+    pos = ics
+    for name in _INFO_FIELDS:
+        if pos >= ics + ilen:
+            return
+        _, pos = der.decode_at(data, pos, ics + ilen, what=f"{_INFO}.{name}")
+    pos = ics + ilen
+    for name in ("signatureAlgorithm", "signature"):
+        if pos >= end:
+            return
+        _, pos = der.decode_at(data, pos, end, what=f"{_WHAT}.{name}")
+
+
 def _parse(data: bytes) -> CertificateSigningRequest:
     """CertificationRequest ::= SEQUENCE { certificationRequestInfo, signatureAlgorithm,
     signature BIT STRING } (RFC 2986 4.2)."""
-    root = der.decode(data, what=_WHAT)
+    try:
+        root = der.decode(data, what=_WHAT)
+    except DecodeError:
+        _locate_error(data)  # raises the error again, naming the field it is in
+        raise
     info_el, alg_el, sig_el = root.expect(der.SEQUENCE, _WHAT).expect_children(_WHAT, 3)
     algorithm = SignatureAlgorithm.from_element(alg_el, what=f"{_WHAT}.signatureAlgorithm")
     w = f"{_WHAT}.signature"

@@ -242,6 +242,7 @@ def test_openssl_samples_parse_verify_and_match(
     ca.verify_signature(ca)
     leaf.verify_signature(ca)
     for cert, name in ((ca, "ca"), (leaf, "leaf")):
+        assert cert.to_tbs().to_der() == cert.tbs_der  # re-encoded from parsed fields
         _check_fields(cert, _openssl_fields(run_openssl, d / f"{name}.pem"))
         assert _minica_ext_text(cert) == _ext_text(run_openssl, d / f"{name}.pem")
         out = run_openssl("x509", "-in", d / f"{name}.pem", "-text", "-noout").stdout
