@@ -1,0 +1,214 @@
+"""minica.CA and `openssl ca` taking turns on one CA directory, both ways."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from minica.ca import CA
+from minica.cert import load_certificate
+from minica.crl import load_crl
+from minica.csr import create_csr
+from minica.index import IndexEntry
+from minica.keys import RSAPrivateKey, load_private_key
+
+DATA = Path(__file__).parent.parent / "data"
+RunOpenssl = Callable[..., "subprocess.CompletedProcess[bytes]"]
+
+ROOT_SUBJECT = "/C=CN/ST=Beijing/O=Example/CN=Example Root CA"
+
+# What a distribution's openssl.cnf says for the classic /etc/pki/CA recipe, kept outside the
+# CA directory (a hand-made directory has no openssl.cnf of its own).
+CLASSIC_CNF = """\
+[ ca ]
+default_ca = CA_default
+[ CA_default ]
+dir = {dir}
+certs = $dir/certs
+crl_dir = $dir/crl
+database = $dir/index.txt
+new_certs_dir = $dir/newcerts
+certificate = $dir/cacert.pem
+serial = $dir/serial
+crlnumber = $dir/crlnumber
+crl = $dir/crl.pem
+private_key = $dir/private/cakey.pem
+x509_extensions = usr_cert
+name_opt = ca_default
+cert_opt = ca_default
+default_days = 365
+default_crl_days = 30
+default_md = sha256
+preserve = no
+policy = policy_match
+[ policy_match ]
+countryName = match
+stateOrProvinceName = match
+organizationName = match
+organizationalUnitName = optional
+commonName = supplied
+emailAddress = optional
+[ usr_cert ]
+basicConstraints = CA:FALSE
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid, issuer
+"""
+
+
+@pytest.fixture(scope="module")
+def ca_key() -> RSAPrivateKey:
+    return load_private_key((DATA / "keys" / "rsa2048-a.pem").read_bytes())
+
+
+@pytest.fixture(scope="module")
+def leaf_key() -> RSAPrivateKey:
+    return load_private_key((DATA / "keys" / "rsa2048-b.pem").read_bytes())
+
+
+def status(run_openssl: RunOpenssl, cnf: Path, serial: str) -> str:
+    """What `openssl ca -status SERIAL` says (it prints to stderr)."""
+    done = run_openssl("ca", "-config", cnf, "-status", serial, check=False)
+    return (done.stdout + done.stderr).decode()
+
+
+def verify(run_openssl: RunOpenssl, cacert: Path, crl: Path, cert: Path) -> tuple[int, str]:
+    done = run_openssl(
+        "verify", "-crl_check", "-CAfile", cacert, "-CRLfile", crl, cert, check=False
+    )
+    return done.returncode, (done.stdout + done.stderr).decode()
+
+
+def test_openssl_ca_issues_into_minica_directory(
+    tmp_path: Path, run_openssl: RunOpenssl, ca_key: RSAPrivateKey, leaf_key: RSAPrivateKey
+) -> None:
+    """minica init -> openssl ca issues -> minica sees, revokes, gencrl -> openssl agrees."""
+    pki = CA.init(tmp_path / "pki", ROOT_SUBJECT, key=ca_key)
+    cnf = pki.path / "openssl.cnf"
+    mine = pki.sign(create_csr(leaf_key, "/CN=minica.example"))
+    (tmp_path / "mine.pem").write_text(mine.to_pem())
+    run_openssl(
+        "req", "-new", "-key", DATA / "keys" / "rsa2048-b.pem", "-subj", "/CN=openssl.example",
+        "-addext", "subjectAltName=DNS:openssl.example", "-out", tmp_path / "req.csr",
+    )  # fmt: skip
+    run_openssl(
+        "ca", "-config", cnf, "-batch", "-in", tmp_path / "req.csr", "-out", tmp_path / "o.pem"
+    )
+    theirs = load_certificate((tmp_path / "o.pem").read_bytes())
+    assert theirs.serial_number == 2
+
+    reopened = CA.open(pki.path)
+    entry = reopened.find(2)
+    assert entry is not None and entry.status == "V" and entry.subject == "/CN=openssl.example"
+    assert reopened.certificate_for(2) == theirs
+    # Both lines are in one format: each re-formats to exactly what is in the file.
+    text = pki.index_path.read_text()
+    assert "".join(IndexEntry.parse_line(x).format_line() for x in text.splitlines()) == text
+
+    reopened.revoke(theirs, reason="keyCompromise")
+    reopened.generate_crl()
+    assert (
+        "verify OK"
+        in run_openssl(
+            "crl", "-in", pki.crl_path, "-CAfile", pki.cert_path, "-noout"
+        ).stderr.decode()
+    )
+    code, out = verify(run_openssl, pki.cert_path, pki.crl_path, tmp_path / "o.pem")
+    assert code != 0 and "certificate revoked" in out
+    code, out = verify(run_openssl, pki.cert_path, pki.crl_path, tmp_path / "mine.pem")
+    assert code == 0, out
+    assert "Revoked" in status(run_openssl, cnf, "02")
+    assert "Valid" in status(run_openssl, cnf, "01")
+    # openssl's own gencrl reads the database minica rewrote and lists the same serial.
+    run_openssl("ca", "-config", cnf, "-gencrl", "-out", tmp_path / "o-crl.pem")
+    theirs_crl = load_crl((tmp_path / "o-crl.pem").read_bytes())
+    assert [r.serial_number for r in theirs_crl.revoked] == [2]
+    assert theirs_crl.crl_number == 2  # after minica's 1
+
+
+def test_openssl_sees_minica_serial_and_continues(
+    tmp_path: Path, run_openssl: RunOpenssl, ca_key: RSAPrivateKey, leaf_key: RSAPrivateKey
+) -> None:
+    """After minica issues, openssl ca takes the next serial and minica the one after."""
+    pki = CA.init(tmp_path / "pki", ROOT_SUBJECT, key=ca_key)
+    pki.sign(create_csr(leaf_key, "/CN=a"))
+    run_openssl(
+        "req", "-new", "-key", DATA / "keys" / "rsa2048-b.pem", "-subj", "/CN=b",
+        "-out", tmp_path / "req.csr",
+    )  # fmt: skip
+    run_openssl("ca", "-config", pki.path / "openssl.cnf", "-batch", "-in", tmp_path / "req.csr")
+    assert pki.sign(create_csr(leaf_key, "/CN=c")).serial_number == 3
+    assert [e.serial for e in pki.records()] == [1, 2, 3]
+    assert pki.serial_path.read_text() == "04\n"
+
+
+def test_minica_works_in_classic_openssl_directory(
+    tmp_path: Path, run_openssl: RunOpenssl, leaf_key: RSAPrivateKey
+) -> None:
+    """A hand-made openssl CA dir -> minica signs, revokes, gencrl -> openssl ca still agrees."""
+    d = tmp_path / "CA"
+    for sub in ("certs", "crl", "newcerts", "private"):
+        (d / sub).mkdir(parents=True)
+    os.chmod(d / "private", 0o700)
+    (d / "index.txt").touch()
+    (d / "serial").write_text("01\n")
+    cnf = tmp_path / "classic.cnf"
+    cnf.write_text(CLASSIC_CNF.format(dir=d))
+    run_openssl("genrsa", "-out", d / "private" / "cakey.pem", "2048")
+    run_openssl(
+        "req", "-new", "-x509", "-key", d / "private" / "cakey.pem", "-out", d / "cacert.pem",
+        "-days", "3650", "-subj", "/C=CN/ST=Beijing/O=Example/CN=Classic CA",
+    )  # fmt: skip
+    run_openssl(
+        "req", "-new", "-key", DATA / "keys" / "rsa2048-b.pem", "-out", tmp_path / "a.csr",
+        "-subj", "/C=CN/ST=Beijing/O=Example/CN=openssl-made",
+    )  # fmt: skip
+    run_openssl(
+        "ca", "-config", cnf, "-batch", "-in", tmp_path / "a.csr", "-out", d / "certs" / "a.crt"
+    )
+
+    pki = CA.open(d)
+    assert [e.subject for e in pki.records()] == ["/C=CN/ST=Beijing/O=Example/CN=openssl-made"]
+    assert pki.unique_subject() is True  # openssl wrote index.txt.attr with its default
+    b = pki.sign(create_csr(leaf_key, "/C=CN/ST=Beijing/O=Example/CN=minica-made"))
+    c = pki.sign(create_csr(leaf_key, "/C=CN/ST=Beijing/O=Example/CN=minica-two"))
+    assert (b.serial_number, c.serial_number) == (2, 3)
+    (tmp_path / "b.pem").write_text(b.to_pem())
+    pki.revoke(1, reason="keyCompromise")
+    assert not (d / "crlnumber").exists()
+    mine = pki.generate_crl()
+    assert (d / "crlnumber").read_text() == "02\n"
+
+    # openssl revokes one of minica's certificates, then makes its own CRL.
+    run_openssl(
+        "ca", "-config", cnf, "-revoke", d / "newcerts" / "03.pem", "-crl_reason", "superseded"
+    )
+    assert pki.find(3).status == "R"  # type: ignore[union-attr]
+    run_openssl("ca", "-config", cnf, "-gencrl", "-out", tmp_path / "o-crl.pem")
+    theirs = load_crl((tmp_path / "o-crl.pem").read_bytes())
+    assert theirs.crl_number == 2
+    assert {(r.serial_number, r.reason) for r in theirs.revoked} == {
+        (1, "keyCompromise"),
+        (3, "superseded"),
+    }
+    assert {(r.serial_number, r.reason) for r in mine.revoked} == {(1, "keyCompromise")}
+    again = pki.generate_crl()
+    assert {(r.serial_number, r.reason) for r in again.revoked} == {
+        (r.serial_number, r.reason) for r in theirs.revoked
+    }
+    assert again.crl_number == 3
+
+    for serial, word in (("01", "Revoked"), ("02", "Valid"), ("03", "Revoked")):
+        assert word in status(run_openssl, cnf, serial)
+    for crl in (pki.crl_path, tmp_path / "o-crl.pem"):
+        assert (
+            "verify OK"
+            in run_openssl("crl", "-in", crl, "-CAfile", d / "cacert.pem", "-noout").stderr.decode()
+        )
+        code, out = verify(run_openssl, d / "cacert.pem", crl, d / "certs" / "a.crt")
+        assert code != 0 and "certificate revoked" in out
+        code, out = verify(run_openssl, d / "cacert.pem", crl, tmp_path / "b.pem")
+        assert code == 0, out
