@@ -633,9 +633,9 @@ def _text(cert: Certificate) -> str:
         *text.public_key_lines(cert.spki_der, 12),
     ]
     if cert.issuer_unique_id is not None:
-        lines.append("        Issuer Unique ID: " + _uid_text(cert.issuer_unique_id))
+        lines.extend(_uid_lines("Issuer", cert.issuer_unique_id))
     if cert.subject_unique_id is not None:
-        lines.append("        Subject Unique ID: " + _uid_text(cert.subject_unique_id))
+        lines.extend(_uid_lines("Subject", cert.subject_unique_id))
     if cert.extensions:
         lines.append("        X509v3 extensions:")
         lines.extend(text.extensions_lines(cert.extensions, 12))
@@ -643,5 +643,8 @@ def _text(cert: Certificate) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _uid_text(uid: tuple[bytes, int]) -> str:
-    return ":".join(f"{b:02x}" for b in uid[0])
+def _uid_lines(whose: str, uid: tuple[bytes, int]) -> list[str]:
+    """X509_signature_dump after ``Issuer Unique ID: ``: the first 18 octets (indented 12) on
+    the heading's line, the rest below."""
+    lines = text.hex_lines(uid[0], 12) or [""]
+    return [f"        {whose} Unique ID: " + lines[0], *lines[1:]]

@@ -296,3 +296,27 @@ def test_generalized_time_read_by_openssl(
     fields = _openssl_fields(run_openssl, tmp_path / "c.pem")
     assert fields["notAfter"] == _time(now + timedelta(days=21 * 365))
     assert re.search(r"2050 GMT$", fields["notAfter"])
+
+
+def test_unique_ids_kept_and_printed(
+    tmp_path: Path, keys: dict[str, RSAPrivateKey], run_openssl: RunOpenssl
+) -> None:
+    """issuerUniqueID/subjectUniqueID are parsed, kept, and printed as openssl prints them."""
+    key = keys["rsa2048-a"]
+    base = self_signed(key, "/CN=uid", now=datetime(2024, 1, 1, tzinfo=UTC))
+    tbs = der.decode(base.tbs_der)
+    fields = [f.raw for f in tbs.children[:7]]
+    fields += [der.context(1, b"\x00" + bytes(range(20))), der.context(2, b"\x04\xf0")]
+    fields.append(tbs.children[7].raw)  # the extensions
+    tbs_der = der.sequence(*fields)
+    algorithm = base.signature_algorithm
+    signature = key.sign(tbs_der)
+    cert = Certificate.from_der(
+        der.sequence(tbs_der, algorithm.to_der(), der.bit_string(signature))
+    )
+    assert cert.issuer_unique_id == (bytes(range(20)), 0)
+    assert cert.subject_unique_id == (b"\xf0", 4)
+    cert.verify_signature(key.public_key())
+    (tmp_path / "u.pem").write_text(cert.to_pem())
+    out = run_openssl("x509", "-in", tmp_path / "u.pem", "-text", "-noout").stdout
+    assert cert.to_text() == out.decode()
