@@ -244,7 +244,7 @@ def test_init_encrypted_key_is_encrypted(made_enc_ca: Path) -> None:
 def test_key_writes_a_private_key_0600(tmp_path: Path) -> None:
     """key OUT: a PKCS#8 key, mode 0600, that openssl checks; progress on stderr."""
     out = tmp_path / "k.pem"
-    done = minica("key", out, "--bits", "1024")
+    done = minica("key", out)
     assert done.returncode == 0, done.stderr
     assert "generating" in done.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -253,14 +253,14 @@ def test_key_writes_a_private_key_0600(tmp_path: Path) -> None:
 
 def test_key_to_stdout(tmp_path: Path) -> None:
     """key - writes the PEM to stdout and nothing else there."""
-    out = ok("key", "-", "--bits", "1024")
+    out = ok("key", "-")
     assert out.startswith("-----BEGIN PRIVATE KEY-----") and out.rstrip().endswith("-----")
 
 
 def test_key_encrypted_with_env_passphrase(tmp_path: Path) -> None:
     """--encrypt takes MINICA_PASSPHRASE; openssl decrypts with it."""
     out = tmp_path / "k.pem"
-    ok("key", out, "--bits", "1024", "--encrypt", env={"MINICA_PASSPHRASE": "s3cret"})
+    ok("key", out, "--encrypt", env={"MINICA_PASSPHRASE": "s3cret"})
     assert "ENCRYPTED PRIVATE KEY" in out.read_text()
     assert openssl("pkey", "-in", out, "-passin", "pass:s3cret", "-noout").returncode == 0
 
@@ -270,7 +270,7 @@ def test_key_encrypted_with_passphrase_file(tmp_path: Path) -> None:
     pw = tmp_path / "pw"
     pw.write_text("from-file\nignored\n")
     out = tmp_path / "k.pem"
-    ok("key", out, "--bits", "1024", "--encrypt", "--passphrase-file", pw)
+    ok("key", out, "--encrypt", "--passphrase-file", pw)
     assert openssl("pkey", "-in", out, "-passin", "pass:from-file", "-noout").returncode == 0
 
 
@@ -278,7 +278,7 @@ def test_key_refuses_to_overwrite(tmp_path: Path) -> None:
     """An existing OUT is left alone: one error line, exit 1."""
     out = tmp_path / "k.pem"
     out.write_text("precious")
-    assert_one_line_error(minica("key", out, "--bits", "1024"), "exists")
+    assert_one_line_error(minica("key", out), "exists")
     assert out.read_text() == "precious"
 
 
@@ -435,7 +435,7 @@ def test_sign_missing_ca(csr: Path, tmp_path: Path) -> None:
 
 def test_issue_writes_key_and_certificate(ca: Path, tmp_path: Path) -> None:
     """issue NAME...: NAME.key (0600) and NAME.crt that openssl verifies with the SANs."""
-    ok("issue", ca, "localhost", "127.0.0.1", "--out-dir", tmp_path, "--bits", "1024")
+    ok("issue", ca, "localhost", "127.0.0.1", "--out-dir", tmp_path)
     key, crt = tmp_path / "localhost.key", tmp_path / "localhost.crt"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
     assert openssl("verify", "-CAfile", ca / "cacert.pem", crt).returncode == 0
@@ -449,7 +449,7 @@ def test_issue_refuses_existing_files_before_touching_the_ca(ca: Path, tmp_path:
     """An existing NAME.crt: one error line, and the CA issued nothing."""
     (tmp_path / "host.crt").write_text("old")
     before = snapshot(ca)
-    done = minica("issue", ca, "host", "--out-dir", tmp_path, "--bits", "1024")
+    done = minica("issue", ca, "host", "--out-dir", tmp_path)
     assert_one_line_error(done, "host.crt", "exists")
     assert snapshot(ca) == before
     assert not (tmp_path / "host.key").exists()

@@ -564,11 +564,12 @@ def _positive(text: str) -> int:
 
 def _bits(text: str) -> int:
     value = _positive(text)
-    if value < 1024 or value > 16384:
-        raise argparse.ArgumentTypeError(f"{value}: key size must be 1024 to 16384 bits")
+    if value not in KEY_SIZES:
+        raise argparse.ArgumentTypeError(f"{value}: key size must be one of 2048, 3072, 4096")
     return value
 
 
+KEY_SIZES = (2048, 3072, 4096)
 PROFILES = ("server", "client", "server_client", "intermediate_ca")
 REASONS = (
     "unspecified",

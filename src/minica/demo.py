@@ -25,6 +25,7 @@ from pathlib import Path
 
 from minica.ca import CA
 from minica.cert import Certificate
+from minica.errors import CAError
 from minica.keys import RSAPrivateKey, save_private_key
 
 __all__ = ["run"]
@@ -64,9 +65,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         peer = self.connection.getpeercert() if isinstance(self.connection, ssl.SSLSocket) else None
         cn = "?"
         for rdn in (peer or {}).get("subject", ()):
-            for key, value in rdn:
-                if key == "commonName":
-                    cn = value
+            for attribute in rdn:
+                if attribute[0] == "commonName":
+                    cn = str(attribute[1])
         body = f"hello {cn}\n".encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/plain")
@@ -95,7 +96,9 @@ class _TLSServer(http.server.ThreadingHTTPServer):
             # The context in force when the connection arrives: a reload takes effect at once.
             return self.context.wrap_socket(sock, server_side=True), addr
         except (ssl.SSLError, OSError) as e:
-            self.refusals.append(getattr(e, "reason", None) or str(e))
+            # SSLCertVerificationError says why in verify_message ("certificate revoked").
+            why = getattr(e, "verify_message", None) or getattr(e, "reason", None) or str(e)
+            self.refusals.append(why)
             sock.close()
             raise
 
@@ -157,7 +160,10 @@ def run(
     Refuses (CAError, before writing anything) a directory that already holds a CA.
     """
     temp = directory is None
-    d = Path(tempfile.mkdtemp(prefix="minica-demo-")) if temp else Path(directory).absolute()
+    if directory is None:
+        d = Path(tempfile.mkdtemp(prefix="minica-demo-"))
+    else:
+        d = Path(directory).absolute()
     story = _Story()
     has_openssl = shutil.which("openssl") is not None
     try:
@@ -171,6 +177,9 @@ def run(
 
 
 def _run(d: Path, story: _Story, bits: int, has_openssl: bool) -> int:
+    if (d / "cacert.pem").exists() or (d / "private").exists():
+        # Checked again (atomically) by CA.init; this only keeps the refusal free of chatter.
+        raise CAError(f"{d}: already holds a CA; the demo does not touch it (pick a new DIR)")
     print(f"minica demo in {d}", flush=True)
     if not has_openssl:
         print("(openssl is not on PATH: the files are not cross-checked with it)")

@@ -47,11 +47,11 @@ ERRORS: dict[int, str] = {
     20: "unable to get local issuer certificate",
     22: "certificate chain too long",
     23: "certificate revoked",
-    24: "invalid CA certificate",
     25: "path length constraint exceeded",
     26: "unsupported certificate purpose",
     34: "unhandled critical extension",
     35: "key usage does not include CRL signing",
+    79: "invalid CA certificate",  # 24 before OpenSSL 3.0
 }
 
 _PURPOSE_EKU = {"sslserver": oids.SERVER_AUTH, "sslclient": oids.CLIENT_AUTH}
@@ -88,7 +88,8 @@ class VerifyResult:
 
 
 def _ext(cert: Certificate, cls: type) -> object | None:
-    return cert.extensions.get(cls)
+    found: object | None = cert.extensions.get(cls)
+    return found
 
 
 def _self_issued(cert: Certificate) -> bool:
@@ -189,9 +190,9 @@ def _check_extensions(chain: Sequence[Certificate], purpose: str | None) -> tupl
             ku = _ext(cert, KeyUsage)
             # RFC 5280 6.1.4 (k), (n): an issuer must be a CA allowed to sign certificates.
             if not isinstance(bc, BasicConstraints) or not bc.ca:
-                return 24, depth
+                return 79, depth
             if isinstance(ku, KeyUsage) and not ku.key_cert_sign:
-                return 24, depth
+                return 79, depth
             # RFC 5280 6.1.4 (l), (m); openssl: plen > pathlen + 1 counting the leaf.
             if depth > 1 and bc.path_length is not None and plen > bc.path_length + 1:
                 return 25, depth
