@@ -526,3 +526,13 @@ def test_index_entry_for_signed_cert_round_trips(pki: CA, csr: CertificateSignin
     entry = IndexEntry.parse_line(line)
     assert entry.format_line() == line
     assert entry.expiry == cert.not_valid_after
+
+
+def test_sign_appends_without_rewriting_index(pki: CA, csr: CertificateSigningRequest) -> None:
+    """Issuing appends to the same index.txt inode (no whole-file rewrite, no index.txt.old)."""
+    pki.sign(csr)
+    inode = pki.index_path.stat().st_ino
+    pki.sign(csr)
+    assert pki.index_path.stat().st_ino == inode
+    assert not (pki.path / "index.txt.old").exists()
+    assert len(pki.index_path.read_text().splitlines()) == 2
