@@ -19,17 +19,19 @@ from minica import der, oids, pem, text
 from minica.algorithms import SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
 from minica.extensions import Extension, Extensions
-from minica.keys import RSAPublicKey
+from minica.keys import RSAPrivateKey, RSAPublicKey
 from minica.name import Name
 
 if TYPE_CHECKING:
-    from minica.keys import Rng, RSAPrivateKey
+    from minica.keys import Rng
 
 __all__ = [
     "Certificate",
     "TBSCertificate",
+    "check_serial_number",
     "load_certificate",
     "load_certificates",
+    "parse_spki",
 ]
 
 _WHAT = "certificate"
@@ -154,29 +156,31 @@ class TBSCertificate:
             gone.append("public_key")
         return tuple(gone)
 
-    def _spki(self) -> bytes:
-        if self.spki_der is not None:
-            return self.spki_der
-        assert self.public_key is not None  # checked by missing()
-        return self.public_key.spki_der()
-
     def to_der(self) -> bytes:
         """The DER TBSCertificate: exactly the bytes the issuer signs (RFC 5280 4.1.1.1)."""
-        gone = self.missing()
-        if gone:
-            raise ValidationError(f"TBSCertificate: missing {', '.join(gone)}")
-        assert self.serial_number is not None and self.issuer is not None
-        assert self.subject is not None and self.not_valid_before is not None
-        assert self.not_valid_after is not None
+        serial, issuer, subject = self.serial_number, self.issuer, self.subject
+        start, end = self.not_valid_before, self.not_valid_after
+        spki = self.spki_der
+        if spki is None and self.public_key is not None:
+            spki = self.public_key.spki_der()
+        if (
+            serial is None
+            or issuer is None
+            or subject is None
+            or start is None
+            or end is None
+            or spki is None
+        ):
+            raise ValidationError(f"TBSCertificate: missing {', '.join(self.missing())}")
         parts = [
             der.explicit(0, der.integer(2)),  # version v3 (RFC 5280 4.1.2.1)
-            der.integer(self.serial_number),
+            der.integer(serial),
             self.signature_algorithm.to_der(),
-            self.issuer.der,
+            issuer.der,
             # RFC 5280 4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050.
-            der.sequence(der.time(self.not_valid_before), der.time(self.not_valid_after)),
-            self.subject.der,
-            self._spki(),
+            der.sequence(der.time(start), der.time(end)),
+            subject.der,
+            spki,
         ]
         if self.extensions:
             parts.append(der.explicit(3, self.extensions.to_der()))
@@ -195,8 +199,6 @@ class TBSCertificate:
         ``hash``/``pss`` replace ``signature_algorithm`` when given (default: sha256 with
         PKCS#1 v1.5). Raises ValidationError naming every missing field.
         """
-        from minica.keys import RSAPrivateKey
-
         if not isinstance(issuer_key, RSAPrivateKey):
             raise TypeError(f"issuer_key must be an RSAPrivateKey, got {type(issuer_key).__name__}")
         tbs = self

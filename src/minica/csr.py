@@ -24,11 +24,11 @@ from minica.extensions import (
     KeyUsage,
     SubjectAlternativeName,
 )
-from minica.keys import RSAPublicKey
+from minica.keys import RSAPrivateKey, RSAPublicKey
 from minica.name import Name
 
 if TYPE_CHECKING:
-    from minica.keys import Rng, RSAPrivateKey
+    from minica.keys import Rng
 
 __all__ = ["Attribute", "CertificateSigningRequest", "create_csr", "load_csr"]
 
@@ -220,8 +220,6 @@ def create_csr(
     ``key_usage`` a KeyUsage or openssl bit names; ``extended_key_usage`` an ExtendedKeyUsage or
     names/OIDs (``serverAuth``). Extensions go into one extensionRequest attribute.
     """
-    from minica.keys import RSAPrivateKey
-
     if not isinstance(key, RSAPrivateKey):
         raise TypeError(f"key must be an RSAPrivateKey, got {type(key).__name__}")
     if isinstance(subject, str):
