@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from minica import oids
-from minica.cert import Certificate, load_certificate
+from minica.cert import Certificate, TBSCertificate, load_certificate
 from minica.csr import CertificateSigningRequest, create_csr, load_csr
 from minica.errors import InvalidSignature, PolicyError, ValidationError
 from minica.extensions import (
@@ -328,3 +328,28 @@ def test_issue_under_openssl_ca() -> None:
     assert isinstance(aki, AuthorityKeyIdentifier) and isinstance(ski, SubjectKeyIdentifier)
     assert aki.key_identifier == ski.digest
     assert cert.issuer.der == ca.subject.der
+
+
+def test_aki_from_key_id_without_issuer_ski(
+    root_key: RSAPrivateKey, leaf_key: RSAPrivateKey
+) -> None:
+    """An issuer without subjectKeyIdentifier gives an AKI of its key's RFC 5280 key id."""
+    bare = TBSCertificate(
+        serial_number=1,
+        issuer="/CN=Bare CA",
+        subject="/CN=Bare CA",
+        not_valid_before=NOW,
+        not_valid_after=NOW + timedelta(days=30),
+        public_key=root_key.public_key(),
+    ).sign(root_key)
+    cert = sign_csr(create_csr(leaf_key, "/CN=b.example"), bare, root_key, now=NOW)
+    aki = ext(cert, AuthorityKeyIdentifier)
+    assert isinstance(aki, AuthorityKeyIdentifier)
+    assert aki.key_identifier == root_key.public_key().key_id()
+
+
+def test_issuer_without_key_cert_sign(root_key: RSAPrivateKey, leaf_key: RSAPrivateKey) -> None:
+    """An issuer whose keyUsage lacks keyCertSign may not issue."""
+    ca = self_signed(root_key, "/CN=No Sign CA", now=NOW, extensions=[KeyUsage(crl_sign=True)])
+    with pytest.raises(PolicyError, match="keyCertSign"):
+        sign_csr(create_csr(leaf_key, "/CN=c.example"), ca, root_key, now=NOW)
