@@ -72,7 +72,7 @@ def pyasn1_parse(data: bytes) -> Callable[[], object] | None:
 def asn1crypto_parse(data: bytes) -> Callable[[], object] | None:
     if importlib.util.find_spec("asn1crypto") is None:
         return None
-    from asn1crypto import x509
+    from asn1crypto import x509  # type: ignore[import-untyped]
 
     def run() -> object:
         cert = x509.Certificate.load(data)
@@ -84,7 +84,7 @@ def asn1crypto_parse(data: bytes) -> Callable[[], object] | None:
 def x509kit_parse(data: bytes) -> Callable[[], object] | None:
     if importlib.util.find_spec("x509kit") is None:
         return None
-    import x509kit
+    import x509kit  # type: ignore[import-untyped,unused-ignore]
 
     def run() -> object:
         cert = x509kit.Cert(data)

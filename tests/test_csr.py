@@ -16,7 +16,10 @@ from minica.csr import CertificateSigningRequest, create_csr, load_csr
 from minica.errors import DecodeError, InvalidSignature, ValidationError
 from minica.extensions import (
     BasicConstraints,
+    DNSName,
     ExtendedKeyUsage,
+    GeneralName,
+    IPAddress,
     KeyUsage,
     SubjectAlternativeName,
 )
@@ -37,10 +40,10 @@ def key() -> RSAPrivateKey:
     return load_private_key((DATA / "keys" / "rsa2048-b.pem").read_bytes())
 
 
-def san_values(csr: CertificateSigningRequest) -> list[str]:
+def san_names(csr: CertificateSigningRequest) -> tuple[GeneralName, ...]:
     san = csr.extensions.get(SubjectAlternativeName)
     assert isinstance(san, SubjectAlternativeName)
-    return [str(n.value) for n in san.names]
+    return san.names
 
 
 # -- golden openssl requests --------------------------------------------------------------------
@@ -64,7 +67,10 @@ def test_golden_san_only() -> None:
     assert not csr.subject and csr.subject.der == b"\x30\x00"
     san = csr.extensions.get(SubjectAlternativeName)
     assert isinstance(san, SubjectAlternativeName) and san.critical
-    assert san_values(csr) == ["san-only.example.com", "10.0.0.5"]
+    assert san_names(csr) == (
+        DNSName("san-only.example.com"),
+        IPAddress(ipaddress.ip_address("10.0.0.5")),
+    )
 
 
 def test_golden_attributes() -> None:
@@ -142,7 +148,7 @@ def test_create_round_trip(key: RSAPrivateKey) -> None:
     assert csr.public_key == key.public_key()
     san = csr.extensions.get(SubjectAlternativeName)
     assert isinstance(san, SubjectAlternativeName) and not san.critical
-    assert [n.value for n in san.names] == ["www.example.com", ipaddress.ip_address("10.0.0.5")]
+    assert san.names == (DNSName("www.example.com"), IPAddress(ipaddress.ip_address("10.0.0.5")))
 
 
 def test_create_without_extensions_has_no_extension_request(key: RSAPrivateKey) -> None:

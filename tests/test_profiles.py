@@ -15,12 +15,15 @@ from minica.errors import InvalidSignature, PolicyError, ValidationError
 from minica.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
+    DNSName,
     ExtendedKeyUsage,
+    IPAddress,
     KeyUsage,
     SubjectAlternativeName,
     SubjectKeyIdentifier,
 )
 from minica.keys import RSAPrivateKey, load_private_key
+from minica.name import Name
 from minica.profiles import (
     PROFILES,
     client,
@@ -112,7 +115,7 @@ def test_server_leaf(
     assert aki.key_identifier == root_ski.digest
     san = ext(cert, SubjectAlternativeName)
     assert isinstance(san, SubjectAlternativeName)
-    assert [n.value for n in san.names] == ["www.example.com"]
+    assert san.names == (DNSName("www.example.com"),)
     assert cert.issuer.der == root.subject.der and cert.serial_number == 0x1234
     assert cert.not_valid_after - cert.not_valid_before == timedelta(days=90)
     cert.verify_signature(root)
@@ -126,7 +129,7 @@ def test_ip_common_name_becomes_ip_san(
     cert = sign_csr(csr, root, root_key, now=NOW)
     san = ext(cert, SubjectAlternativeName)
     assert isinstance(san, SubjectAlternativeName)
-    assert [n.value for n in san.names] == [ipaddress.ip_address("10.1.2.3")]
+    assert san.names == (IPAddress(ipaddress.ip_address("10.1.2.3")),)
 
 
 def test_san_copied_from_request(
@@ -137,7 +140,7 @@ def test_san_copied_from_request(
     cert = sign_csr(csr, root, root_key, now=NOW)
     san = ext(cert, SubjectAlternativeName)
     assert isinstance(san, SubjectAlternativeName)
-    assert [str(n.value) for n in san.names] == ["a.example.com", "192.0.2.1"]
+    assert san.names == (DNSName("a.example.com"), IPAddress(ipaddress.ip_address("192.0.2.1")))
 
 
 def test_leaf_never_granted_ca_or_unknown_critical(
@@ -336,8 +339,8 @@ def test_aki_from_key_id_without_issuer_ski(
     """An issuer without subjectKeyIdentifier gives an AKI of its key's RFC 5280 key id."""
     bare = TBSCertificate(
         serial_number=1,
-        issuer="/CN=Bare CA",
-        subject="/CN=Bare CA",
+        issuer=Name.parse("/CN=Bare CA"),
+        subject=Name.parse("/CN=Bare CA"),
         not_valid_before=NOW,
         not_valid_after=NOW + timedelta(days=30),
         public_key=root_key.public_key(),

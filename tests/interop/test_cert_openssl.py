@@ -50,7 +50,9 @@ class Chain:
         for name in ("root", "inter", "server", "client"):
             (d / f"{name}.pem").write_text(getattr(self, name).to_pem())
 
-    def verify(self, run_openssl: RunOpenssl, leaf: str, purpose: str, *, check: bool = True):
+    def verify(
+        self, run_openssl: RunOpenssl, leaf: str, purpose: str, *, check: bool = True
+    ) -> subprocess.CompletedProcess[bytes]:
         return run_openssl(
             "verify", "-x509_strict", "-purpose", purpose, "-CAfile", self.dir / "root.pem",
             "-untrusted", self.dir / "inter.pem", self.dir / f"{leaf}.pem", check=check,
