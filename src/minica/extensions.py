@@ -27,31 +27,43 @@ if TYPE_CHECKING:
 
 __all__ = [
     "URI",
+    "AccessDescription",
+    "AuthorityInformationAccess",
     "AuthorityKeyIdentifier",
     "BasicConstraints",
+    "CRLDistributionPoints",
     "CRLNumber",
     "CRLReason",
     "CertificateIssuer",
+    "CertificatePolicies",
     "DNSName",
     "DeltaCRLIndicator",
     "DirectoryName",
+    "DistributionPoint",
     "EDIPartyName",
     "ExtendedKeyUsage",
     "Extension",
     "Extensions",
+    "FreshestCRL",
     "GeneralName",
     "IPAddress",
     "InvalidityDate",
     "IssuerAlternativeName",
     "KeyUsage",
+    "NameConstraints",
     "NetscapeComment",
+    "NoticeReference",
     "OtherName",
+    "PolicyInformation",
+    "PolicyQualifier",
     "RFC822Name",
     "RegisteredID",
     "SubjectAlternativeName",
+    "SubjectInformationAccess",
     "SubjectKeyIdentifier",
     "UniformResourceIdentifier",
     "UnrecognizedExtension",
+    "UserNotice",
     "X400Address",
     "encode_extension",
     "general_name",
@@ -121,7 +133,7 @@ class DNSName(GeneralName):
         return der.context(2, self.value.encode("ascii"))
 
     def to_text(self) -> str:
-        return "DNS:" + self.value
+        return "DNS:" + _no_nul(self.value)
 
 
 def _to_a_labels(name: str) -> str:
@@ -149,7 +161,7 @@ class RFC822Name(GeneralName):
         return der.context(1, self.value.encode("ascii"))
 
     def to_text(self) -> str:
-        return "email:" + self.value
+        return "email:" + _no_nul(self.value)
 
 
 @dataclass(frozen=True)
@@ -165,7 +177,7 @@ class UniformResourceIdentifier(GeneralName):
         return der.context(6, self.value.encode("ascii"))
 
     def to_text(self) -> str:
-        return "URI:" + self.value
+        return "URI:" + _no_nul(self.value)
 
 
 URI = UniformResourceIdentifier
@@ -262,24 +274,55 @@ class OtherName(GeneralName):
     def to_der(self) -> bytes:
         return der.context(0, der.oid(self.type_id) + der.explicit(0, self.value), constructed=True)
 
-    def _string(self, want: int) -> str | None:
-        if not self.value or self.value[0] != want:
-            return None
+    def _string(self) -> tuple[int, str] | None:
+        """(tag, text) of a string value, or None."""
         try:
-            return der.decode(self.value).content.decode("utf-8", "replace")
+            el = der.decode(self.value)
         except DecodeError:
             return None
+        if el.tag not in (der.UTF8_STRING, der.IA5_STRING):
+            return None
+        return el.tag, el.content.decode("utf-8", "replace")
 
     def to_text(self) -> str:
+        # OpenSSL 3.0 i2v_GENERAL_NAME: "othername: <type>::<value>"; a known type-id whose
+        # value has the wrong string type makes the whole extension unprintable.
         label = _OTHERNAME_LABELS.get(self.type_id)
-        want = der.IA5_STRING if label == "SRVName" else der.UTF8_STRING
-        text = self._string(want)
-        if label is not None and text is not None:
-            return f"othername:{label}:{text}"
-        return "othername:<unsupported>"
+        string = self._string()
+        if label is not None:
+            want = der.IA5_STRING if label == "SRVName" else der.UTF8_STRING
+            if string is None or string[0] != want:
+                raise _Unprintable
+            return f"othername: {label}::{_no_nul(string[1])}"
+        label = oids.long_name(self.type_id)
+        if string is None:
+            return f"othername: {label}::<unsupported>"
+        return f"othername: {label}::{_no_nul(string[1])}"
 
     def print_text(self) -> str:
-        return self.to_text()
+        # GENERAL_NAME_print: only the known type-ids with their expected string type.
+        label = _OTHERNAME_LABELS.get(self.type_id)
+        string = self._string()
+        want = der.IA5_STRING if label == "SRVName" else der.UTF8_STRING
+        if label is None or string is None or string[0] != want:
+            return "othername:<unsupported>"
+        return f"othername:{label}:{string[1]}"
+
+
+class _Unprintable(Exception):
+    """openssl's i2v printer fails for this value; it then dumps the raw extnValue."""
+
+
+def _no_nul(value: str) -> str:
+    # x509v3_add_len_value refuses values with an embedded NUL.
+    if "\x00" in value[:-1]:
+        raise _Unprintable
+    return value
+
+
+def _dump(value: bytes) -> str:
+    """ASN1_STRING_print: bytes outside printable ASCII (but \\n and \\r) become dots."""
+    return "".join(chr(b) if 0x20 <= b <= 0x7E or b in (0x0A, 0x0D) else "." for b in value)
 
 
 @dataclass(frozen=True)
@@ -497,6 +540,28 @@ class Extension:
         """openssl 3.0's text for the value (the lines under the extension's name, unindented)."""
         raise NotImplementedError
 
+    def _i2v(self) -> list[str]:
+        raise NotImplementedError
+
+    def _i2v_text(self, indent: int) -> str:
+        """For printers built on i2v_GENERAL_NAME: lines, or the raw dump when one fails."""
+        pad = " " * indent
+        try:
+            lines = self._i2v()
+        except _Unprintable:
+            return pad + _dump(self.to_der())
+        return "\n".join(pad + line for line in lines)
+
+    def indented_text(self, indent: int) -> str:
+        """The value as ``openssl x509 -text`` lays it out with the value at column ``indent``
+        (usually each line of ``to_text()`` indented; some printers differ)."""
+        pad = " " * indent
+        try:
+            text = self.to_text()
+        except _Unprintable:
+            return pad + _dump(self.to_der())
+        return "\n".join(pad + line for line in text.split("\n"))
+
     @property
     def name(self) -> str:
         """openssl's long name of the extension (``X509v3 Key Usage``), as ``-text`` heads it."""
@@ -538,11 +603,12 @@ class UnrecognizedExtension(Extension):
         return self.value
 
     def to_text(self) -> str:
-        # X509V3_extensions_print falls back to ASN1_STRING_print: bytes outside printable
-        # ASCII (newline and carriage return excepted) become dots.
-        return "".join(
-            chr(b) if 0x20 <= b <= 0x7E or b in (0x0A, 0x0D) else "." for b in self.value
-        )
+        # X509V3_extensions_print falls back to ASN1_STRING_print of the extnValue.
+        return _dump(self.value)
+
+    def indented_text(self, indent: int) -> str:
+        # One string after the indent: embedded newlines are not re-indented.
+        return " " * indent + self.to_text()
 
     @property
     def name(self) -> str:
@@ -724,8 +790,8 @@ def _named_bits(value: int) -> bytes:
     return der.bit_string(bytes(out), nbytes * 8 - n)
 
 
-def _read_named_bits(el: Element, what: str, count: int) -> int:
-    el.expect(der.BIT_STRING, what)
+def _read_named_bits(el: Element, what: str, count: int, tag: int = der.BIT_STRING) -> int:
+    el.expect(tag, what)
     data, _unused = el.as_bits(what)
     value = 0
     for byte_index, byte in enumerate(data):
@@ -831,7 +897,13 @@ class _GeneralNamesExtension(Extension):
         return _new(cls, critical=critical, names=_general_names(el, what))
 
     def to_text(self) -> str:
-        return ", ".join(n.to_text() for n in self.names)
+        return self._i2v_text(0)
+
+    def indented_text(self, indent: int) -> str:
+        return self._i2v_text(indent)
+
+    def _i2v(self) -> list[str]:
+        return [", ".join(n.to_text() for n in self.names)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -985,6 +1057,12 @@ class AuthorityKeyIdentifier(Extension):
         )
 
     def to_text(self) -> str:
+        return self._i2v_text(0)
+
+    def indented_text(self, indent: int) -> str:
+        return self._i2v_text(indent)
+
+    def _i2v(self) -> list[str]:
         # OpenSSL 3.0 (v3_akid.c): the key id alone is bare hex; with issuer/serial each part is
         # a "name:value" line.
         issuer, serial = self.authority_cert_issuer, self.authority_cert_serial_number
@@ -996,7 +1074,7 @@ class AuthorityKeyIdentifier(Extension):
             lines.extend(n.to_text() for n in issuer)
         if serial is not None:
             lines.append("serial:" + _hex_colon(_int_bytes(serial)))
-        return "\n".join(lines)
+        return lines
 
 
 def _int(el: Element, what: str) -> int:
@@ -1187,7 +1265,11 @@ class NetscapeComment(Extension):
         return _new(cls, critical=critical, comment=el.as_str(what))
 
     def to_text(self) -> str:
-        return "".join(c if " " <= c <= "~" or c in "\r\n" else "." for c in self.comment)
+        return self.comment
+
+    def indented_text(self, indent: int) -> str:
+        # i2s printer: printed as one string after the indent.
+        return " " * indent + self.comment
 
 
 # -- The Extensions collection --------------------------------------------------------------
@@ -1363,3 +1445,623 @@ def _shift(message: str, base: int) -> str:
     if sep and tail.isdigit():
         return f"{head} at byte {base + int(tail)}"
     return message
+
+
+# -- CRL distribution points (RFC 5280 4.2.1.13) -------------------------------------------
+
+#: ReasonFlags bit names (RFC 5280 4.2.1.13), in bit order, and openssl's text for each.
+REASON_FLAGS = (
+    "unused",
+    "keyCompromise",
+    "cACompromise",
+    "affiliationChanged",
+    "superseded",
+    "cessationOfOperation",
+    "certificateHold",
+    "privilegeWithdrawn",
+    "aACompromise",
+)
+_REASON_FLAG_TEXT = (
+    "Unused",
+    "Key Compromise",
+    "CA Compromise",
+    "Affiliation Changed",
+    "Superseded",
+    "Cessation Of Operation",
+    "Certificate Hold",
+    "Privilege Withdrawn",
+    "AA Compromise",
+)
+
+
+def _names_or_none(kind: str, names: object) -> tuple[GeneralName, ...] | None:
+    if names is None:
+        return None
+    return _check_names(kind, names)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistributionPoint:
+    """DistributionPoint, RFC 5280 4.2.1.13: a full name (URIs) or a name relative to the CRL
+    issuer, optional ``reasons`` (ReasonFlags names) and an optional ``crl_issuer``."""
+
+    full_name: tuple[GeneralName, ...] | None = None
+    relative_name: Name | None = None
+    reasons: frozenset[str] | None = None
+    crl_issuer: tuple[GeneralName, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "full_name", _names_or_none("full_name", self.full_name))
+        object.__setattr__(self, "crl_issuer", _names_or_none("crl_issuer", self.crl_issuer))
+        if self.full_name is not None and self.relative_name is not None:
+            raise ValidationError("DistributionPoint: full_name or relative_name, not both")
+        if self.relative_name is not None:
+            if not isinstance(self.relative_name, Name):
+                raise TypeError("relative_name must be a Name")
+            if len(self.relative_name.rdns) != 1:
+                raise ValidationError("DistributionPoint: relative_name must be one RDN")
+        if self.reasons is not None:
+            if isinstance(self.reasons, str):
+                raise TypeError("reasons must be a set of ReasonFlags names")
+            reasons = frozenset(self.reasons)
+            for r in reasons:
+                if r not in REASON_FLAGS:
+                    raise ValidationError(f"DistributionPoint: unknown reason flag {r!r}")
+            object.__setattr__(self, "reasons", reasons)
+        if self.full_name is None and self.relative_name is None and self.crl_issuer is None:
+            raise ValidationError(
+                "DistributionPoint: needs a distributionPoint or a cRLIssuer (RFC 5280 4.2.1.13)"
+            )
+
+    def to_der(self) -> bytes:
+        """The DistributionPoint SEQUENCE."""
+        parts = []
+        if self.full_name is not None:
+            inner = der.context(0, _general_names_der(self.full_name), constructed=True)
+            parts.append(der.explicit(0, inner))
+        elif self.relative_name is not None:
+            rdn_set = der.decode(self.relative_name.to_der()).children[0].content
+            parts.append(der.explicit(0, der.context(1, rdn_set, constructed=True)))
+        if self.reasons is not None:
+            value = 0
+            for i, r in enumerate(REASON_FLAGS):
+                if r in self.reasons:
+                    value |= 1 << i
+            parts.append(der.implicit(1, _named_bits(value)))
+        if self.crl_issuer is not None:
+            parts.append(der.context(2, _general_names_der(self.crl_issuer), constructed=True))
+        return der.sequence(*parts)
+
+    def to_text(self, indent: int = 0) -> str:
+        """i2r_crldp's text for this point, OpenSSL 3.0 quirks included: a name list ends
+        without a newline, so a following ``Reasons:``/``CRL Issuer:`` continues its line, and a
+        relative name ends with one."""
+        pad, pad2 = " " * indent, " " * (indent + 2)
+        out = []
+        if self.full_name is not None:
+            out.append(f"{pad}Full Name:\n")
+            out.append("\n".join(pad2 + n.print_text() for n in self.full_name))
+        elif self.relative_name is not None:
+            out.append(f"{pad}Relative Name:\n{pad2}{self.relative_name.to_text()}\n")
+        if self.reasons is not None:
+            names = [
+                t for r, t in zip(REASON_FLAGS, _REASON_FLAG_TEXT, strict=True) if r in self.reasons
+            ]
+            out.append(f"{pad}Reasons:\n{pad2}{', '.join(names) if names else '<EMPTY>'}\n")
+        if self.crl_issuer is not None:
+            out.append(f"{pad}CRL Issuer:\n")
+            out.append("\n".join(pad2 + n.print_text() for n in self.crl_issuer))
+        return "".join(out)
+
+
+def _distribution_point(el: Element, what: str) -> DistributionPoint:
+    el.expect(der.SEQUENCE, what)
+    full_name = relative = reasons = crl_issuer = None
+    last = -1
+    for k in el.children:
+        n = k.tag & 0x1F
+        if k.tag & 0xC0 != 0x80 or n > 2 or n <= last:
+            raise k.error(what, f"unexpected {k.name}")
+        last = n
+        if k.tag == 0xA0:
+            w = what + ".distributionPoint"
+            (choice,) = k.expect_children(w, 1)
+            if choice.tag == 0xA0:
+                full_name = _general_names(choice, w + ".fullName")
+            elif choice.tag == 0xA1:
+                w += ".nameRelativeToCRLIssuer"
+                if not choice.children:
+                    raise choice.error(w, "empty RDN")
+                rdn = der.tlv(der.SET, choice.content)
+                relative = Name.from_der(der.sequence(rdn), what=w)
+            else:
+                raise choice.error(w, f"unexpected {choice.name}")
+        elif k.tag == 0x81:
+            value = _read_named_bits(k, what + ".reasons", len(REASON_FLAGS), 0x81)
+            reasons = frozenset(r for i, r in enumerate(REASON_FLAGS) if value >> i & 1)
+        elif k.tag == 0xA2:
+            crl_issuer = _general_names(k, what + ".cRLIssuer")
+        else:
+            raise k.error(what, f"unexpected {k.name}")
+    if full_name is None and relative is None and crl_issuer is None:
+        raise el.error(what, "needs a distributionPoint or a cRLIssuer")
+    return _new(
+        DistributionPoint,
+        full_name=full_name,
+        relative_name=relative,
+        reasons=reasons,
+        crl_issuer=crl_issuer,
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class CRLDistributionPoints(Extension):
+    """CRL Distribution Points, RFC 5280 4.2.1.13 (non-critical)."""
+
+    oid: ClassVar[str] = oids.CRL_DISTRIBUTION_POINTS
+    points: tuple[DistributionPoint, ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        points = tuple(self.points)
+        if not points:
+            raise ValidationError(f"{oids.short_name(self.oid)}: at least one point is required")
+        for p in points:
+            if not isinstance(p, DistributionPoint):
+                raise TypeError("points must hold DistributionPoint values")
+        object.__setattr__(self, "points", points)
+
+    @classmethod
+    def from_urls(cls: type[_E], urls: Iterable[str], *, critical: bool = False) -> _E:
+        """One distribution point whose full name is the given URIs (as openssl's
+        ``crlDistributionPoints = URI:...`` makes)."""
+        names = tuple(UniformResourceIdentifier(u) for u in urls)
+        return cls(points=(DistributionPoint(full_name=names),), critical=critical)  # type: ignore[call-arg]
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """Every URI in the points' full names."""
+        return tuple(
+            n.value
+            for p in self.points
+            for n in p.full_name or ()
+            if isinstance(n, UniformResourceIdentifier)
+        )
+
+    def _encode(self) -> bytes:
+        return der.sequence(*(p.to_der() for p in self.points))
+
+    @classmethod
+    def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
+        el.expect(der.SEQUENCE, what)
+        if not el.children:
+            raise el.error(what, "at least one DistributionPoint is required")
+        points = tuple(_distribution_point(k, f"{what}[{i}]") for i, k in enumerate(el.children))
+        return _new(cls, critical=critical, points=points)
+
+    def to_text(self) -> str:
+        return self.indented_text(0)
+
+    def indented_text(self, indent: int) -> str:
+        return "\n".join(p.to_text(indent) for p in self.points)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FreshestCRL(CRLDistributionPoints):
+    """Freshest CRL (delta CRL distribution point), RFC 5280 4.2.1.15 (non-critical)."""
+
+    oid: ClassVar[str] = oids.FRESHEST_CRL
+
+
+# -- Authority information access (RFC 5280 4.2.2.1) ---------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessDescription:
+    """AccessDescription: ``method`` (dotted OID, e.g. OCSP) and ``location`` (a GeneralName)."""
+
+    method: str
+    location: GeneralName
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", _access_method(self.method))
+        if not isinstance(self.location, GeneralName):
+            raise TypeError("location must be a GeneralName")
+
+    def to_der(self) -> bytes:
+        """The AccessDescription SEQUENCE."""
+        return der.sequence(der.oid(self.method), self.location.to_der())
+
+    def to_text(self) -> str:
+        """i2v_AUTHORITY_INFO_ACCESS's ``OCSP - URI:http://...``."""
+        return f"{oids.long_name(self.method)} - {self.location.to_text()}"
+
+
+def _access_method(value: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError("method must be a str")
+    if value in ("OCSP", "ocsp"):
+        return oids.OCSP
+    if value in ("caIssuers", "CA Issuers", "ca_issuers"):
+        return oids.CA_ISSUERS
+    return _dotted(value, "accessMethod")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuthorityInformationAccess(Extension):
+    """Authority Information Access, RFC 5280 4.2.2.1: OCSP responders and CA issuer URIs."""
+
+    oid: ClassVar[str] = oids.AUTHORITY_INFO_ACCESS
+    descriptions: tuple[AccessDescription, ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        descriptions = tuple(self.descriptions)
+        if not descriptions:
+            raise ValidationError(f"{oids.short_name(self.oid)}: at least one access description")
+        for d in descriptions:
+            if not isinstance(d, AccessDescription):
+                raise TypeError("descriptions must hold AccessDescription values")
+        object.__setattr__(self, "descriptions", descriptions)
+
+    @classmethod
+    def from_urls(
+        cls: type[_E],
+        *,
+        ocsp: Iterable[str] = (),
+        ca_issuers: Iterable[str] = (),
+        critical: bool = False,
+    ) -> _E:
+        """OCSP responder and caIssuers URIs, OCSP first (openssl's usual order)."""
+        descriptions = tuple(
+            AccessDescription(method=oids.OCSP, location=UniformResourceIdentifier(u)) for u in ocsp
+        ) + tuple(
+            AccessDescription(method=oids.CA_ISSUERS, location=UniformResourceIdentifier(u))
+            for u in ca_issuers
+        )
+        return cls(descriptions=descriptions, critical=critical)  # type: ignore[call-arg]
+
+    def _urls(self, method: str) -> tuple[str, ...]:
+        return tuple(
+            d.location.value
+            for d in self.descriptions
+            if d.method == method and isinstance(d.location, UniformResourceIdentifier)
+        )
+
+    @property
+    def ocsp(self) -> tuple[str, ...]:
+        """The OCSP responder URIs."""
+        return self._urls(oids.OCSP)
+
+    @property
+    def ca_issuers(self) -> tuple[str, ...]:
+        """The caIssuers URIs."""
+        return self._urls(oids.CA_ISSUERS)
+
+    def _encode(self) -> bytes:
+        return der.sequence(*(d.to_der() for d in self.descriptions))
+
+    @classmethod
+    def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
+        el.expect(der.SEQUENCE, what)
+        if not el.children:
+            raise el.error(what, "at least one AccessDescription is required")
+        out = []
+        for i, k in enumerate(el.children):
+            w = f"{what}[{i}]"
+            k.expect(der.SEQUENCE, w)
+            method_el, location_el = k.expect_children(w, 2)
+            method = method_el.expect(der.OID, w + ".accessMethod").as_oid(w)
+            location = _general_name(location_el, w + ".accessLocation")
+            out.append(_new(AccessDescription, method=method, location=location))
+        return _new(cls, critical=critical, descriptions=tuple(out))
+
+    def to_text(self) -> str:
+        return self._i2v_text(0)
+
+    def indented_text(self, indent: int) -> str:
+        return self._i2v_text(indent)
+
+    def _i2v(self) -> list[str]:
+        return [d.to_text() for d in self.descriptions]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubjectInformationAccess(AuthorityInformationAccess):
+    """Subject Information Access, RFC 5280 4.2.2.2 (same form as the authority's)."""
+
+    oid: ClassVar[str] = oids.SUBJECT_INFO_ACCESS
+
+
+# -- Name constraints (RFC 5280 4.2.1.10) --------------------------------------------------
+
+
+def _subtrees(kind: str, names: Iterable[GeneralName]) -> tuple[GeneralName, ...]:
+    out = []
+    for n in _check_names(kind, names, allow_empty=True):
+        # An address alone constrains that one host: /32 or /128.
+        if isinstance(n, IPAddress) and isinstance(
+            n.value, ipaddress.IPv4Address | ipaddress.IPv6Address
+        ):
+            n = IPAddress(ipaddress.ip_network(n.value))
+        out.append(n)
+    return tuple(out)
+
+
+def _read_subtrees(el: Element, what: str) -> tuple[GeneralName, ...]:
+    if not el.children:
+        raise el.error(what, "GeneralSubtrees must hold at least one subtree")
+    out = []
+    for i, k in enumerate(el.children):
+        w = f"{what}[{i}]"
+        k.expect(der.SEQUENCE, w)
+        kids = k.expect_children(w, 1, 3)
+        for extra in kids[1:]:
+            # RFC 5280 4.2.1.10: minimum MUST be zero (DER omits it) and maximum absent.
+            raise extra.error(w, f"minimum/maximum are not used in this profile ({extra.name})")
+        out.append(_general_name(kids[0], w + ".base", networks=True))
+    return tuple(out)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NameConstraints(Extension):
+    """Name Constraints, RFC 5280 4.2.1.10: permitted and excluded subtrees (critical).
+
+    Subtrees are GeneralName values: ``DNSName(".example.com")``, ``RFC822Name``,
+    ``IPAddress(ip_network("10.0.0.0/8"))``, ``DirectoryName``, ``URI``.
+    """
+
+    oid: ClassVar[str] = oids.NAME_CONSTRAINTS
+    critical: bool = True
+    permitted: tuple[GeneralName, ...] = ()
+    excluded: tuple[GeneralName, ...] = ()
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        object.__setattr__(self, "permitted", _subtrees("permitted", self.permitted))
+        object.__setattr__(self, "excluded", _subtrees("excluded", self.excluded))
+        if not self.permitted and not self.excluded:
+            raise ValidationError("nameConstraints: must not be empty (RFC 5280 4.2.1.10)")
+
+    def _encode(self) -> bytes:
+        parts = []
+        for n, trees in ((0, self.permitted), (1, self.excluded)):
+            if trees:
+                content = b"".join(der.sequence(t.to_der()) for t in trees)
+                parts.append(der.context(n, content, constructed=True))
+        return der.sequence(*parts)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> NameConstraints:
+        el.expect(der.SEQUENCE, what)
+        permitted: tuple[GeneralName, ...] = ()
+        excluded: tuple[GeneralName, ...] = ()
+        last = -1
+        for k in el.children:
+            if k.tag not in (0xA0, 0xA1) or k.tag <= last:
+                raise k.error(what, f"unexpected {k.name}")
+            last = k.tag
+            if k.tag == 0xA0:
+                permitted = _read_subtrees(k, what + ".permittedSubtrees")
+            else:
+                excluded = _read_subtrees(k, what + ".excludedSubtrees")
+        if not permitted and not excluded:
+            raise el.error(what, "empty name constraints (RFC 5280 4.2.1.10)")
+        return _new(cls, critical=critical, permitted=permitted, excluded=excluded)
+
+    def to_text(self) -> str:
+        lines = []
+        for label, trees in (("Permitted", self.permitted), ("Excluded", self.excluded)):
+            if trees:
+                lines.append(label + ":")
+                lines.extend("  " + t.print_text() for t in trees)
+        return "\n".join(lines)
+
+
+# -- Certificate policies (RFC 5280 4.2.1.4) -----------------------------------------------
+
+_DISPLAY_TEXT_TAGS = (der.IA5_STRING, der.VISIBLE_STRING, der.BMP_STRING, der.UTF8_STRING)
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeReference:
+    """NoticeReference: the organization and notice numbers of a user notice."""
+
+    organization: str
+    notice_numbers: tuple[int, ...]
+    #: DisplayText string type (UTF8String by RFC 5280's SHOULD; openssl writes VisibleString).
+    organization_tag: int = der.UTF8_STRING
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserNotice:
+    """UserNotice qualifier, RFC 5280 4.2.1.4: optional notice reference and explicit text."""
+
+    notice_reference: NoticeReference | None = None
+    explicit_text: str | None = None
+    explicit_text_tag: int = der.UTF8_STRING
+
+    def to_der(self) -> bytes:
+        """The UserNotice SEQUENCE (texts as UTF8String, RFC 5280's SHOULD)."""
+        parts = []
+        ref = self.notice_reference
+        if ref is not None:
+            numbers = der.sequence(*(der.integer(n) for n in ref.notice_numbers))
+            parts.append(der.sequence(der.string(ref.organization_tag, ref.organization), numbers))
+        if self.explicit_text is not None:
+            parts.append(der.string(self.explicit_text_tag, self.explicit_text))
+        return der.sequence(*parts)
+
+    def to_text(self, indent: int) -> list[str]:
+        """print_notice's lines (OpenSSL 3.0)."""
+        pad = " " * indent
+        lines = []
+        ref = self.notice_reference
+        if ref is not None:
+            lines.append(f"{pad}Organization: {ref.organization}")
+            plural = "s" if len(ref.notice_numbers) > 1 else ""
+            numbers = ", ".join(_bn_text(n) for n in ref.notice_numbers)
+            lines.append(f"{pad}Number{plural}: {numbers}")
+        if self.explicit_text is not None:
+            lines.append(f"{pad}Explicit Text: {self.explicit_text}")
+        return lines
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyQualifier:
+    """A policy qualifier minica does not interpret: its OID and the qualifier's DER."""
+
+    oid: str
+    value: bytes
+
+
+Qualifier = str | UserNotice | PolicyQualifier
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyInformation:
+    """PolicyInformation: a policy OID and its qualifiers (CPS URI strings, UserNotice values)."""
+
+    policy_id: str
+    qualifiers: tuple[Qualifier, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "policy_id", _dotted(self.policy_id, "policyIdentifier"))
+        if isinstance(self.qualifiers, str):
+            object.__setattr__(self, "qualifiers", (self.qualifiers,))
+        qualifiers = tuple(self.qualifiers)
+        for q in qualifiers:
+            if isinstance(q, str):
+                _check_ia5("CPS URI", q)
+            elif not isinstance(q, UserNotice | PolicyQualifier):
+                raise TypeError("qualifiers must be CPS URI strings, UserNotice or PolicyQualifier")
+        object.__setattr__(self, "qualifiers", qualifiers)
+
+    def to_der(self) -> bytes:
+        """The PolicyInformation SEQUENCE."""
+        parts = [der.oid(self.policy_id)]
+        if self.qualifiers:
+            quals = []
+            for q in self.qualifiers:
+                if isinstance(q, str):
+                    quals.append(der.sequence(der.oid(oids.CPS_QUALIFIER), der.ia5_string(q)))
+                elif isinstance(q, UserNotice):
+                    quals.append(der.sequence(der.oid(oids.USER_NOTICE_QUALIFIER), q.to_der()))
+                else:
+                    quals.append(der.sequence(der.oid(q.oid), q.value))
+            parts.append(der.sequence(*quals))
+        return der.sequence(*parts)
+
+    def to_text(self) -> str:
+        """i2r_certpol's lines for this policy (OpenSSL 3.0)."""
+        lines = [f"Policy: {oids.long_name(self.policy_id)}"]
+        for q in self.qualifiers:
+            if isinstance(q, str):
+                lines.append(f"  CPS: {q}")
+            elif isinstance(q, UserNotice):
+                lines.append("  User Notice:")
+                lines.extend(q.to_text(4))
+            else:
+                lines.append(f"    Unknown Qualifier: {oids.long_name(q.oid)}")
+        return "\n".join(lines)
+
+
+def _display_text(el: Element, what: str) -> str:
+    if el.tag not in _DISPLAY_TEXT_TAGS:
+        raise el.error(what, f"expected a DisplayText string, found {el.name}")
+    return el.as_str(what)
+
+
+def _user_notice(el: Element, what: str) -> UserNotice:
+    el.expect(der.SEQUENCE, what)
+    kids = el.expect_children(what, 0, 2)
+    ref = text = None
+    text_tag = der.UTF8_STRING
+    i = 0
+    if i < len(kids) and kids[i].tag == der.SEQUENCE:
+        w = what + ".noticeRef"
+        org_el, numbers_el = kids[i].expect_children(w, 2)
+        organization = _display_text(org_el, w + ".organization")
+        numbers_el.expect(der.SEQUENCE, w + ".noticeNumbers")
+        numbers = tuple(
+            n.expect(der.INTEGER, w + ".noticeNumbers").as_int(w) for n in numbers_el.children
+        )
+        ref = _new(
+            NoticeReference,
+            organization=organization,
+            notice_numbers=numbers,
+            organization_tag=org_el.tag,
+        )
+        i += 1
+    if i < len(kids):
+        text = _display_text(kids[i], what + ".explicitText")
+        text_tag = kids[i].tag
+        i += 1
+    if i != len(kids):
+        raise kids[i].error(what, f"unexpected {kids[i].name}")
+    return _new(UserNotice, notice_reference=ref, explicit_text=text, explicit_text_tag=text_tag)
+
+
+def _policy_information(el: Element, what: str) -> PolicyInformation:
+    el.expect(der.SEQUENCE, what)
+    kids = el.expect_children(what, 1, 2)
+    policy_id = kids[0].expect(der.OID, what + ".policyIdentifier").as_oid(what)
+    qualifiers: list[Qualifier] = []
+    if len(kids) == 2:
+        w = what + ".policyQualifiers"
+        kids[1].expect(der.SEQUENCE, w)
+        if not kids[1].children:
+            raise kids[1].error(w, "at least one qualifier is required")
+        for j, q in enumerate(kids[1].children):
+            wq = f"{w}[{j}]"
+            q.expect(der.SEQUENCE, wq)
+            id_el, value_el = q.expect_children(wq, 2)
+            qid = id_el.expect(der.OID, wq + ".policyQualifierId").as_oid(wq)
+            if qid == oids.CPS_QUALIFIER:
+                qualifiers.append(_ascii(value_el.expect(der.IA5_STRING, wq + ".cPSuri"), wq))
+            elif qid == oids.USER_NOTICE_QUALIFIER:
+                qualifiers.append(_user_notice(value_el, wq + ".userNotice"))
+            else:
+                qualifiers.append(_new(PolicyQualifier, oid=qid, value=value_el.raw))
+    return _new(PolicyInformation, policy_id=policy_id, qualifiers=tuple(qualifiers))
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificatePolicies(Extension):
+    """Certificate Policies, RFC 5280 4.2.1.4: PolicyInformation values (non-critical)."""
+
+    oid: ClassVar[str] = oids.CERTIFICATE_POLICIES
+    policies: tuple[PolicyInformation, ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        policies = tuple(
+            PolicyInformation(policy_id=p) if isinstance(p, str) else p for p in self.policies
+        )
+        if not policies:
+            raise ValidationError("certificatePolicies: at least one policy is required")
+        seen = set()
+        for p in policies:
+            if not isinstance(p, PolicyInformation):
+                raise TypeError("policies must hold PolicyInformation values or OID strings")
+            if p.policy_id in seen:
+                raise ValidationError(f"certificatePolicies: {p.policy_id} appears twice")
+            seen.add(p.policy_id)
+        object.__setattr__(self, "policies", policies)
+
+    def _encode(self) -> bytes:
+        return der.sequence(*(p.to_der() for p in self.policies))
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> CertificatePolicies:
+        el.expect(der.SEQUENCE, what)
+        if not el.children:
+            raise el.error(what, "at least one PolicyInformation is required")
+        policies = tuple(_policy_information(k, f"{what}[{i}]") for i, k in enumerate(el.children))
+        ids = [p.policy_id for p in policies]
+        if len(set(ids)) != len(ids):
+            raise el.error(what, "a policy appears twice (RFC 5280 4.2.1.4)")
+        return _new(cls, critical=critical, policies=policies)
+
+    def to_text(self) -> str:
+        return "\n".join(p.to_text() for p in self.policies)

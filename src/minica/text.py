@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from minica import der, oids
-from minica.extensions import Extension, NetscapeComment, UnrecognizedExtension
+from minica.extensions import Extension
 
 if TYPE_CHECKING:
     from minica.algorithms import SignatureAlgorithm
@@ -204,12 +204,7 @@ def extension_lines(ext: Extension, indent: int) -> list[str]:
     """One extension as X509V3_extensions_print lays it out: ``Name: critical`` (``Name: ``
     when not critical) at ``indent``, its value at ``indent + 4``."""
     head = f"{' ' * indent}{ext.name}: {'critical' if ext.critical else ''}"
-    inner = " " * (indent + 4)
-    value = ext.to_text()
-    if isinstance(ext, UnrecognizedExtension | NetscapeComment):
-        # Printed as one string after the indent: embedded newlines are not re-indented.
-        return [head, *(inner + value).split("\n")]
-    return [head, *(inner + line for line in value.split("\n"))]
+    return [head, *ext.indented_text(indent + 4).split("\n")]
 
 
 def extensions_lines(extensions: Iterable[Extension], indent: int) -> list[str]:
