@@ -480,12 +480,12 @@ def _parse(data: bytes) -> Certificate:
     """Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue } (4.1)."""
     f = _locate(data)
     alg_el = f.alg
-    algorithm = _signature_algorithm(alg_el, f"{_WHAT}.signatureAlgorithm")
-    w = f"{_WHAT}.signatureValue"
+    algorithm = _signature_algorithm(alg_el, "certificate.signatureAlgorithm")
+    w = "certificate.signatureValue"
     signature = f.sig.expect(der.BIT_STRING, w).as_bit_string_bytes(w)
     version = 1
     if f.version is not None:
-        w = f"{_TBS}.version"
+        w = "certificate.tbsCertificate.version"
         (v_el,) = f.version.expect_children(w, 1)
         value = v_el.expect(der.INTEGER, w).as_int(w)
         if value not in (1, 2):
@@ -496,18 +496,20 @@ def _parse(data: bytes) -> Certificate:
     s_el, inner_alg_el, issuer_el, subject_el, spki_el = f.required
     nb_el, na_el, optional = f.nb, f.na, f.optional
 
-    w = f"{_TBS}.serialNumber"
+    w = "certificate.tbsCertificate.serialNumber"
     serial = s_el.expect(der.INTEGER, w).as_int(w)
     if inner_alg_el.raw != alg_el.raw:
-        w = f"{_TBS}.signature"
+        w = "certificate.tbsCertificate.signature"
         SignatureAlgorithm.from_element(inner_alg_el, what=w)  # a malformed one says so first
         # RFC 5280 4.1.1.2: MUST be the same algorithm identifier as signatureAlgorithm.
         raise inner_alg_el.error(w, "differs from the outer signatureAlgorithm")
-    issuer = Name.from_element(issuer_el, what=f"{_TBS}.issuer")
-    not_before = nb_el.as_time(f"{_TBS}.validity.notBefore")
-    not_after = na_el.as_time(f"{_TBS}.validity.notAfter")
-    subject = Name.from_element(subject_el, what=f"{_TBS}.subject")
-    public_key, key_algorithm = parse_spki(spki_el, f"{_TBS}.subjectPublicKeyInfo")
+    issuer = Name.from_element(issuer_el, what="certificate.tbsCertificate.issuer")
+    not_before = nb_el.as_time("certificate.tbsCertificate.validity.notBefore")
+    not_after = na_el.as_time("certificate.tbsCertificate.validity.notAfter")
+    subject = Name.from_element(subject_el, what="certificate.tbsCertificate.subject")
+    public_key, key_algorithm = parse_spki(
+        spki_el, "certificate.tbsCertificate.subjectPublicKeyInfo"
+    )
 
     issuer_uid = subject_uid = None
     extensions = _NO_EXTENSIONS
@@ -518,7 +520,7 @@ def _parse(data: bytes) -> Certificate:
             raise el.error(_TBS, f"unexpected {el.name} after subjectPublicKeyInfo")
         last = number
         if number == 3:
-            w = f"{_TBS}.extensions"
+            w = "certificate.tbsCertificate.extensions"
             if el.tag != 0xA3:
                 raise el.error(w, "expected constructed [3]")
             if version != 3:
