@@ -10,6 +10,7 @@ check that the committed page equals this script's output. Run from the reposito
 from __future__ import annotations
 
 import hashlib
+import json
 import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -153,7 +154,9 @@ def generate() -> str:
                 "ca_key = minica.generate_private_key(2048)",
                 f'root = minica.self_signed(ca_key, "{ROOT_SUBJECT}", serial=1, now=now)',
                 "server_key = minica.generate_private_key(2048)",
-                f'csr = minica.create_csr(server_key, "{SUBJECT}", san={SAN!r})',
+                "csr = minica.create_csr(",
+                f'    server_key, "{SUBJECT}", san={json.dumps(SAN)}',
+                ")",
                 'cert = minica.sign_csr(csr, root, ca_key, profile="server", days=365, now=now)',
                 'Path("server.crt").write_text(cert.to_pem())',
                 "",
