@@ -74,19 +74,18 @@ def _magnitude(n: int) -> bytes:
 
 def serial_lines(serial: int, indent: int = 8) -> list[str]:
     """X509_print_ex's serial: ``Serial Number: 4096 (0x1000)`` for serials that fit a C long
-    (8 octets), else ``Serial Number:`` and colon hex on the next line (``(Negative)`` noted)."""
+    (8 octets), else ``Serial Number:`` and colon hex on the next line (`` (Negative)`` before
+    it for negative serials)."""
     pad = " " * indent
     magnitude = _magnitude(serial)
-    if len(magnitude) <= 8:
+    # ASN1_INTEGER_get reads up to 8 octets into a long; -1 is its error value (also for -1
+    # itself), and then openssl falls back to the hex form.
+    if len(magnitude) <= 8 and -(1 << 63) < serial < (1 << 63) and serial != -1:
+        neg = "-" if serial < 0 else ""
         value = abs(serial)
-        if value >= 1 << 63:
-            # ASN1_INTEGER_get fails above LONG_MAX and returns -1, printed as unsigned.
-            value, neg = (1 << 64) - 1, ""
-        else:
-            neg = "-" if serial < 0 else ""
         return [f"{pad}Serial Number: {neg}{value} ({neg}0x{value:x})"]
     note = " (Negative)" if serial < 0 else ""
-    return [f"{pad}Serial Number:{note}", " " * (indent + 4) + magnitude.hex(":")]
+    return [f"{pad}Serial Number:", " " * (indent + 4) + note + magnitude.hex(":")]
 
 
 def serial_text(serial: int, indent: int = 8) -> str:
