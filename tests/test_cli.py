@@ -568,6 +568,57 @@ def test_show_encrypted_key_wrong_passphrase() -> None:
     assert_one_line_error(done, "passphrase")
 
 
+def test_show_pkcs12(tmp_path: Path) -> None:
+    """show FILE.p12 with its passphrase: the openssl-like summary and every certificate."""
+    out = ok("show", DATA / "pkcs12" / "chain.p12", env={"MINICA_PASSPHRASE": PASS})
+    assert "MAC: sha256" in out
+    assert "subject=CN = client.example" in out and "private key: 2048-bit RSA" in out
+
+
+def test_show_pkcs12_wrong_passphrase() -> None:
+    """A wrong PKCS#12 passphrase: one error line."""
+    done = minica("show", DATA / "pkcs12" / "chain.p12", env={"MINICA_PASSPHRASE": "nope"})
+    assert_one_line_error(done, "MAC")
+
+
+def test_passphrase_prompt_on_a_terminal(tmp_path: Path) -> None:
+    """With a terminal and no other source, the passphrase is prompted for (getpass)."""
+    import pty
+    import select
+    import time
+
+    out = tmp_path / "r.csr"
+    env = {k: v for k, v in os.environ.items() if k != "MINICA_PASSPHRASE"}
+    env["PYTHONPATH"] = str(SRC)
+    argv = [sys.executable, "-m", "minica", "req", str(KEYS / "rsa2048-a.enc-aes256-sha256.pem"),
+            "--subject", "/CN=x", "-o", str(out)]  # fmt: skip
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: stdin/stdout/stderr are the terminal
+        os.execve(sys.executable, argv, env)
+    seen = b""
+    deadline = time.monotonic() + 60
+    answered = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if not ready:
+            continue
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if not answered and b"passphrase for" in seen:
+            os.write(fd, PASS.encode() + b"\n")
+            answered = True
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert answered, seen
+    assert os.waitstatus_to_exitcode(status) == 0, seen
+    assert out.read_text().startswith("-----BEGIN CERTIFICATE REQUEST-----")
+
+
 # -- verify -----------------------------------------------------------------------------------
 
 from test_verify import CASES, Case, build_chains, openssl_verify, write_case  # noqa: E402

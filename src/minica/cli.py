@@ -180,7 +180,7 @@ def _load_key(path: str, args: argparse.Namespace) -> RSAPrivateKey:
     try:
         return load_private_key(data, passphrase=given)
     except PassphraseError as e:
-        if given is not None or not sys.stdin.isatty() or "missing" not in str(e).lower():
+        if given is not None or not sys.stdin.isatty():
             raise PassphraseError(f"{path}: {e}") from e
     return load_private_key(data, passphrase=_prompt_passphrase(f"passphrase for {path}"))
 
@@ -191,19 +191,21 @@ def _open_ca(directory: str, args: argparse.Namespace) -> CA:
     return CA.open(directory, passphrase=_given_passphrase(args))
 
 
-def _with_ca_key(ca: CA, directory: str, action: Callable[[CA], T]) -> T:
-    """Run ``action(ca)``; when the CA key turns out encrypted and no passphrase was supplied,
-    prompt on a terminal and retry once with a reopened CA."""
+def _with_ca(args: argparse.Namespace, action: Callable[[CA], T]) -> T:
+    """Open the CA in ``args.dir`` and run ``action(ca)``. When the CA key turns out encrypted
+    and no passphrase was supplied, prompt on a terminal and retry once: the CA loads its key
+    before it changes anything, so the failed attempt left no trace."""
     from minica.ca import CA
     from minica.errors import PassphraseError
 
+    given = _given_passphrase(args)
     try:
-        return action(ca)
+        return action(CA.open(args.dir, passphrase=given))
     except PassphraseError:
-        if not sys.stdin.isatty() or os.environ.get(PASSPHRASE_ENV):
+        if given is not None or not sys.stdin.isatty():
             raise
-    passphrase = _prompt_passphrase(f"passphrase for {directory}/private/cakey.pem")
-    return action(CA.open(directory, passphrase=passphrase))
+    passphrase = _prompt_passphrase(f"passphrase for {args.dir}/private/cakey.pem")
+    return action(CA.open(args.dir, passphrase=passphrase))
 
 
 def _output_name(name: str) -> str:
@@ -272,8 +274,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
     from minica.csr import load_csr
 
     csr = load_csr(_read(args.csr))
-    ca = _open_ca(args.dir, args)
-    cert = _with_ca_key(ca, args.dir, lambda c: c.sign(csr, profile=args.profile, days=args.days))
+    cert = _with_ca(args, lambda ca: ca.sign(csr, profile=args.profile, days=args.days))
     _write(args.out, cert.to_pem())
     if args.out != "-":
         print(f"wrote {args.out}: serial {cert.serial_number:X}, {cert.subject.to_openssl()}")
@@ -286,12 +287,10 @@ def cmd_issue(args: argparse.Namespace) -> int:
     for path in (key_path, cert_path):
         _refuse_existing(path, args.force)
     passphrase = _new_passphrase(args, f"passphrase for {key_path}")
-    ca = _open_ca(args.dir, args)
     _progress(f"generating a {args.bits}-bit RSA key for {args.names[0]} ...")
-    result = _with_ca_key(
-        ca,
-        args.dir,
-        lambda c: c.issue(
+    key, cert = _with_ca(
+        args,
+        lambda ca: ca.issue(
             args.names,
             profile=args.profile,
             key_size=args.bits,
@@ -299,7 +298,6 @@ def cmd_issue(args: argparse.Namespace) -> int:
             subject=args.subject,
         ),
     )
-    key, cert = result
     _write(key_path, key.to_pem(passphrase=passphrase), mode=0o600, force=args.force)
     try:
         _write(cert_path, cert.to_pem(), force=args.force)
@@ -335,14 +333,13 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_crl(args: argparse.Namespace) -> int:
-    ca = _open_ca(args.dir, args)
-    crl = _with_ca_key(ca, args.dir, lambda c: c.generate_crl(days=args.days, hours=args.hours))
+    crl = _with_ca(args, lambda ca: ca.generate_crl(days=args.days, hours=args.hours))
     if args.out:
         _write(args.out, crl.to_pem())
     if args.out != "-":
         next_update = f"{crl.next_update:%Y-%m-%d %H:%M:%S}Z" if crl.next_update else "never"
         print(
-            f"wrote {ca.crl_path}: CRL number {crl.crl_number}, {len(crl)} revoked, "
+            f"wrote {os.path.join(args.dir, 'crl.pem')}: CRL number {crl.crl_number}, {len(crl)} revoked, "
             f"next update {next_update}"
         )
     return 0
@@ -461,7 +458,14 @@ def cmd_show(args: argparse.Namespace) -> int:
         passphrase = _given_passphrase(args)
         if passphrase is None:
             passphrase = _prompt_passphrase(f"passphrase for {path}")
-        sys.stdout.write(pkcs12.load_bundle(data, passphrase).to_text())
+        bundle = pkcs12.load_bundle(data, passphrase)
+        lines = [bundle.to_text().rstrip("\n")]
+        for cert in bundle.certificates:
+            lines.append(f"subject={cert.subject.to_text()}")
+            lines.append(f"issuer={cert.issuer.to_text()}")
+        if bundle.key is not None:
+            lines.append(f"private key: {bundle.key.size}-bit RSA")
+        print("\n".join(lines))
         return 0
     if data.lstrip()[:11] == b"-----BEGIN ":
         from minica import pem
