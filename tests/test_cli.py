@@ -643,6 +643,8 @@ def test_verify_agrees_with_openssl(written_chains: dict[str, Case], name: str) 
         args += ["--untrusted", f["untrusted"]]
     if "crl" in f:
         args += ["--crl", f["crl"]]
+    if case.purpose:
+        args += ["--purpose", case.purpose]
     done = minica(*args, f["leaf"])
     expected = openssl_verify(case)
     if expected == (0, 0):

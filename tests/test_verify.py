@@ -18,6 +18,7 @@ from minica import profiles
 from minica.cert import Certificate, TBSCertificate
 from minica.crl import CertificateRevocationList, create_crl
 from minica.errors import ValidationError
+from minica.extensions import KeyUsage
 from minica.keys import RSAPrivateKey, load_private_key
 from minica.name import Name
 from minica.verify import ERRORS, verify_chain
@@ -75,6 +76,7 @@ class Case:
     crls: tuple[CertificateRevocationList, ...] = ()
     code: int = 0
     depth: int = 0
+    purpose: str | None = None
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -115,6 +117,19 @@ def build_chains() -> dict[str, Case]:
     under_leaf = make_cert(
         "/CN=under a leaf", other_key, issuer=leaf_as_ca, issuer_key=leaf_key, serial=103
     )
+    inter_no_certsign = make_cert(
+        "/CN=Verify Intermediate without keyCertSign", inter_key, issuer=root, issuer_key=root_key,
+        profile=profiles.intermediate_ca(key_usage=KeyUsage(digital_signature=True, crl_sign=True)),
+        serial=13, days=365,
+    )  # fmt: skip
+    inter_expired = make_cert(
+        "/CN=Verify Intermediate expired", inter_key, issuer=root, issuer_key=root_key,
+        profile=profiles.intermediate_ca, serial=14, start=NOW - timedelta(days=100), days=10,
+    )  # fmt: skip
+    root_no_crlsign = make_cert(
+        "/CN=Root without cRLSign", other_key, serial=15, days=3650,
+        profile=profiles.root_ca(key_usage=KeyUsage(key_cert_sign=True)),
+    )  # fmt: skip
     tampered_der = bytearray(good.der)
     tampered_der[-10] ^= 0x01  # inside signatureValue
     crl = create_crl(
@@ -126,6 +141,13 @@ def build_chains() -> dict[str, Case]:
     )
     other_crl = create_crl(other, other_key, [], crl_number=1, now=NOW - timedelta(hours=1))
     expired_crl = create_crl(root, root_key, [], crl_number=2, now=NOW - timedelta(days=30), days=1)
+    bad_sig_crl_der = bytearray(crl.der)
+    bad_sig_crl_der[-5] ^= 0x01
+    bad_sig_crl = CertificateRevocationList.from_der(bytes(bad_sig_crl_der))
+    no_crlsign_crl = create_crl(
+        root_no_crlsign, other_key, [], crl_number=1, now=NOW - timedelta(hours=1)
+    )
+    expired_revoked = leaf_of(root, root_key, 101, start=NOW - timedelta(days=400), days=30)
     cases = [
         Case(name="good", leaf=good, trusted=(root,)),
         Case(name="good-crl", leaf=good, trusted=(root,), crls=(crl,)),
@@ -149,6 +171,14 @@ def build_chains() -> dict[str, Case]:
         Case(name="tampered-signature", leaf=Certificate.from_der(bytes(tampered_der)), trusted=(root,), code=7),
         Case(name="untrusted-self-signed", leaf=other, trusted=(root,), code=18),
         Case(name="trusted-self-signed", leaf=root, trusted=(root,)),
+        Case(name="ca-without-keycertsign", leaf=leaf_of(inter_no_certsign, inter_key, 600), trusted=(root,), untrusted=(inter_no_certsign,), code=79, depth=1),
+        Case(name="expired-intermediate", leaf=leaf_of(inter_expired, inter_key, 601), trusted=(root,), untrusted=(inter_expired,), code=10, depth=1),
+        Case(name="self-signed-in-chain", leaf=leaf_of(other, other_key, 602), trusted=(root,), untrusted=(other,), code=19, depth=1),
+        Case(name="crl-bad-signature", leaf=good, trusted=(root,), crls=(bad_sig_crl,), code=8),
+        Case(name="issuer-without-crlsign", leaf=leaf_of(root_no_crlsign, other_key, 603), trusted=(root_no_crlsign,), crls=(no_crlsign_crl,), code=35),
+        Case(name="revoked-and-expired", leaf=expired_revoked, trusted=(root,), crls=(crl,), code=23),
+        Case(name="purpose-mismatch", leaf=good, trusted=(root,), purpose="sslclient", code=26),
+        Case(name="purpose-match", leaf=good, trusted=(root,), purpose="sslserver"),
     ]  # fmt: skip
     return {c.name: c for c in cases}
 
@@ -179,6 +209,8 @@ def openssl_verify(case: Case) -> tuple[int, int]:
         cmd += ["-untrusted", str(f["untrusted"])]
     if "crl" in f:
         cmd += ["-crl_check", "-CRLfile", str(f["crl"])]
+    if case.purpose:
+        cmd += ["-purpose", case.purpose]
     done = subprocess.run([*cmd, str(f["leaf"])], capture_output=True, text=True, check=False)
     if done.returncode == 0:
         return 0, 0
@@ -198,6 +230,8 @@ CASES = [
     "good", "good-crl", "via-intermediate", "intermediate-missing", "expired", "not-yet-valid",
     "wrong-issuer", "revoked", "crl-of-another-ca", "crl-expired", "leaf-as-ca",
     "path-length-exceeded", "tampered-signature", "untrusted-self-signed", "trusted-self-signed",
+    "ca-without-keycertsign", "expired-intermediate", "self-signed-in-chain", "crl-bad-signature",
+    "issuer-without-crlsign", "revoked-and-expired", "purpose-mismatch", "purpose-match",
 ]  # fmt: skip
 
 
@@ -211,6 +245,7 @@ def test_expected_code(chains: dict[str, Case], name: str) -> None:
         untrusted=case.untrusted,
         crls=case.crls,
         crl_check="leaf" if case.crls else None,
+        purpose=case.purpose,
     )
     assert (result.code, result.depth) == (case.code, case.depth), result.message
     assert result.ok is (case.code == 0)
