@@ -8,9 +8,11 @@ off;``) with its own prefix, config, pid file and logs in a temp directory, list
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -116,52 +118,87 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], prefix: Path) ->
     pytest.fail(f"nginx did not listen on 127.0.0.1:{port} within 10 s")
 
 
+def _unprivileged_user() -> tuple[int, int] | None:
+    """(uid, gid) of ``nobody`` when the tests run as root, so nginx never runs privileged."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
+
+
 @contextmanager
 def run_nginx(
     prefix: Path, *, cert: Path, key: Path, client_ca: Path, crl: Path | None
 ) -> Iterator[NginxServer]:
-    """Start nginx with TLS client authentication against ``client_ca`` (and ``crl``)."""
+    """Start nginx with TLS client authentication against ``client_ca`` (and ``crl``).
+
+    As root, nginx runs as ``nobody`` in a private directory of its own (pytest's temp dirs
+    are root-only), holding copies of the certificate files.
+    """
     if NGINX is None:
         pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    drop = _unprivileged_user()
+    if drop is not None:
+        prefix = Path(tempfile.mkdtemp(prefix="minica-nginx-"))
     prefix.mkdir(parents=True, exist_ok=True)
     (prefix / "tmp").mkdir(exist_ok=True)
+    files = {"cert": cert, "key": key, "client_ca": client_ca}
+    if crl is not None:
+        files["crl"] = crl
+    if drop is not None:
+        for name, path in list(files.items()):
+            files[name] = prefix / f"{name}.pem"
+            shutil.copyfile(path, files[name])
+        for path in (prefix, prefix / "tmp", *files.values()):
+            os.chown(path, *drop)
     port = free_port()
     conf = prefix / "nginx.conf"
     conf.write_text(
         _CONF.format(
             prefix=prefix,
             port=port,
-            cert=cert,
-            key=key,
-            client_ca=client_ca,
-            crl_line=f"        ssl_crl {crl};" if crl is not None else "",
+            cert=files["cert"],
+            key=files["key"],
+            client_ca=files["client_ca"],
+            crl_line=f"        ssl_crl {files['crl']};" if crl is not None else "",
         )
     )
-    # Check the config first: a clear failure beats a port that never opens.
-    check = subprocess.run(
-        [NGINX, "-t", "-q", "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)],
-        capture_output=True,
-        check=False,
-    )
-    if check.returncode != 0:
-        pytest.fail(f"nginx -t failed:\n{check.stderr.decode(errors='replace')}")
-    process = subprocess.Popen(
-        [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    user = {} if drop is None else {"user": drop[0], "group": drop[1], "extra_groups": []}
+    command = [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(conf)]
     try:
-        _wait_for_port(port, process, prefix)
-        yield NginxServer(port=port, prefix=prefix, process=process)
-    finally:
-        process.terminate()
+        # Check the config first: a clear failure beats a port that never opens.
+        check = subprocess.run(
+            [*command, "-t", "-q"],
+            capture_output=True,
+            check=False,
+            **user,  # type: ignore[arg-type]
+        )
+        if check.returncode != 0:
+            pytest.fail(f"nginx -t failed:\n{check.stderr.decode(errors='replace')}")
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            **user,  # type: ignore[arg-type]
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
+            _wait_for_port(port, process, prefix)
+            yield NginxServer(port=port, prefix=prefix, process=process)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+            if process.stdout:
+                process.stdout.close()
+    finally:
+        if drop is not None:
+            shutil.rmtree(prefix, ignore_errors=True)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -262,3 +262,12 @@ def test_server_certificate_refused_under_another_ca(server: NginxServer, pki: P
     """Trusting only another CA, curl refuses the server too (exit 60)."""
     r = curl(server, cacert=pki.other_ca_cert, cert=pki.client1_cert, key=pki.client1_key)
     assert (r.returncode, r.status) == (60, 0), r.stderr
+
+
+def test_nginx_runs_unprivileged(server: NginxServer) -> None:
+    """nginx never runs as root, even when the tests do (it runs as nobody then)."""
+    status = Path(f"/proc/{server.process.pid}/status")
+    if not status.exists():
+        pytest.skip("no /proc here")
+    uids = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
+    assert all(int(uid) != 0 for uid in uids.split()[1:]), uids
