@@ -5,8 +5,9 @@ Every subcommand parses its arguments, calls the library, and writes files atomi
 ``OSError`` on a user's file is one line on stderr, ``minica: error: <message>``, exit 1; a usage
 error exits 2 (argparse); Ctrl-C exits 130. A traceback means a bug.
 
-Start-up is kept lean: only ``argparse``, ``os`` and ``sys`` are imported here; each subcommand
-imports what it needs.
+Start-up is kept lean: only the standard library's ``argparse``, ``contextlib``, ``os`` and
+``sys`` are imported here; each subcommand imports what it needs, and only the chosen
+subcommand's arguments are set up.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class _VerifyFailed(Exception):
 # Small I/O helpers: the only place the CLI touches user files.
 
 
-def _read(path: str, what: str = "file") -> bytes:
+def _read(path: str) -> bytes:
     """The bytes of ``path`` (``-`` = standard input)."""
     if path == "-":
         return sys.stdin.buffer.read()
@@ -219,6 +220,7 @@ def _output_name(name: str) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    """`minica init DIR`: a new CA directory (CA.init) and its first, empty CRL."""
     from minica.ca import CA
 
     passphrase = _new_passphrase(args, "passphrase for the new CA key")
@@ -247,6 +249,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
+    """`minica key OUT`: a new RSA key, PKCS#8 PEM, mode 0600, optionally encrypted."""
     from minica.keys import generate_private_key
 
     if args.out != "-":
@@ -262,6 +265,7 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 
 def cmd_req(args: argparse.Namespace) -> int:
+    """`minica req KEY`: a PKCS#10 request (RFC 2986) signed with KEY."""
     from minica.csr import create_csr
 
     key = _load_key(args.key, args)
@@ -271,6 +275,7 @@ def cmd_req(args: argparse.Namespace) -> int:
 
 
 def cmd_sign(args: argparse.Namespace) -> int:
+    """`minica sign DIR CSR`: the CA issues a certificate for the request (openssl ca)."""
     from minica.csr import load_csr
 
     csr = load_csr(_read(args.csr))
@@ -282,6 +287,7 @@ def cmd_sign(args: argparse.Namespace) -> int:
 
 
 def cmd_issue(args: argparse.Namespace) -> int:
+    """`minica issue DIR NAME...`: key and certificate in one step, NAME.key / NAME.crt."""
     stem = os.path.join(args.out_dir, _output_name(args.names[0]))
     key_path, cert_path = f"{stem}.key", f"{stem}.crt"
     for path in (key_path, cert_path):
@@ -324,6 +330,7 @@ def _serial_or_cert(text: str) -> int | Certificate:
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
+    """`minica revoke DIR CRT|SERIAL`: mark a certificate revoked in index.txt."""
     target = _serial_or_cert(args.target)
     ca = _open_ca(args.dir, args)
     entry = ca.revoke(target, reason=args.reason)
@@ -333,6 +340,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_crl(args: argparse.Namespace) -> int:
+    """`minica crl DIR`: sign a CRL of every revoked certificate into DIR/crl.pem."""
     crl = _with_ca(args, lambda ca: ca.generate_crl(days=args.days, hours=args.hours))
     if args.out:
         _write(args.out, crl.to_pem())
@@ -346,6 +354,7 @@ def cmd_crl(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """`minica list DIR`: the issued certificates from index.txt, one per line."""
     from datetime import UTC, datetime
 
     ca = _open_ca(args.dir, args)
@@ -371,7 +380,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _key_text(data: bytes, args: argparse.Namespace, path: str) -> str:
+def _key_text(args: argparse.Namespace, path: str) -> str:
     key = _load_key(path, args)
     pub = key.public_key()
     return (
@@ -422,7 +431,7 @@ def _show_one(kind: str, data: bytes, args: argparse.Namespace, path: str) -> st
 
         return load_crl(data).to_text()
     if kind == "key":
-        return _key_text(data, args, path)
+        return _key_text(args, path)
     return _public_key_text(data)
 
 
@@ -450,6 +459,7 @@ def _sniff_der(data: bytes) -> str:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """`minica show FILE`: a certificate, request, CRL, key or PKCS#12 file as text."""
     data = _read(args.file)
     path = args.file
     if path.lower().endswith((".p12", ".pfx")):
@@ -487,6 +497,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """`minica verify --ca CA CERT...`: path validation as openssl verify does it."""
     from minica import verify
     from minica.cert import load_certificate, load_certificates
 
@@ -523,6 +534,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """`minica demo [DIR]`: the end-to-end story against a real HTTPS server."""
     from minica import demo
 
     return demo.run(args.dir, bits=args.bits, keep=args.keep)
