@@ -131,7 +131,8 @@ def test_version() -> None:
 
 
 SUBCOMMANDS = [
-    "init", "key", "req", "sign", "issue", "revoke", "crl", "list", "show", "verify", "demo",
+    "init", "key", "req", "sign", "issue", "revoke", "crl", "list", "show", "asn1", "export",
+    "verify", "demo",
 ]  # fmt: skip
 
 
@@ -549,9 +550,11 @@ def test_show_crl(made_ca: Path) -> None:
 
 
 def test_show_certificate_text_matches_openssl() -> None:
-    """show on a certificate gives what openssl x509 -text -noout prints."""
-    expected = openssl("x509", "-in", DATA / "certs" / "root.pem", "-noout", "-text").stdout
-    assert ok("show", DATA / "certs" / "root.pem") == expected
+    """show on a certificate: openssl x509 -text -noout, then openssl's SHA-256 fingerprint line."""
+    root = DATA / "certs" / "root.pem"
+    expected = openssl("x509", "-in", root, "-noout", "-text").stdout
+    expected += openssl("x509", "-in", root, "-noout", "-fingerprint", "-sha256").stdout
+    assert ok("show", root) == expected
 
 
 def test_show_garbage_and_missing(tmp_path: Path) -> None:
@@ -617,6 +620,84 @@ def test_passphrase_prompt_on_a_terminal(tmp_path: Path) -> None:
     assert answered, seen
     assert os.waitstatus_to_exitcode(status) == 0, seen
     assert out.read_text().startswith("-----BEGIN CERTIFICATE REQUEST-----")
+
+
+# -- asn1 -------------------------------------------------------------------------------------
+
+
+def test_asn1_lines_up_with_asn1parse() -> None:
+    """asn1: each line starts with what openssl asn1parse -i prints, and names the field."""
+    root = DATA / "certs" / "root.pem"
+    out = ok("asn1", root).splitlines()
+    theirs = openssl("asn1parse", "-i", "-in", root).stdout.splitlines()
+    assert len(out) >= len(theirs)
+    assert out[0].startswith("    0:d=0  hl=4 l=") and "certificate: Certificate" in out[0]
+    heads = [line.split(":", 2)[0] + ":" + line.split(":", 2)[1][:15] for line in theirs]
+    mine = [line.split(":", 2)[0] + ":" + line.split(":", 2)[1][:15] for line in out]
+    assert [h for h in mine if h in heads] == heads
+
+
+def test_asn1_depth_limits_the_tree() -> None:
+    """--depth 1 shows only depth 0 and 1."""
+    out = ok("asn1", DATA / "certs" / "root.pem", "--depth", "1")
+    depths = {int(m) for m in re.findall(r"d=(\d+)", out)}
+    assert depths == {0, 1}
+
+
+def test_asn1_pyasn1_schema() -> None:
+    """--schema module.Type decodes with a pyasn1-modules type."""
+    out = ok("asn1", DATA / "certs" / "root.der", "--schema", "rfc5280.Certificate")
+    assert "tbsCertificate" in out
+
+
+def test_asn1_truncated_shows_the_readable_part(tmp_path: Path) -> None:
+    """A truncated file: the readable lines on stdout, one error line, exit 1."""
+    cut = tmp_path / "cut.der"
+    cut.write_bytes((DATA / "certs" / "root.der").read_bytes()[:200])
+    done = minica("asn1", cut)
+    assert done.returncode == 1
+    assert done.stdout.startswith("    0:d=0")
+    assert len(done.stderr.splitlines()) == 1 and done.stderr.startswith("minica: error: ")
+
+
+# -- export -----------------------------------------------------------------------------------
+
+
+def test_export_makes_a_pkcs12_openssl_reads(ca: Path, tmp_path: Path) -> None:
+    """export: openssl pkcs12 opens the bundle with the passphrase; key, cert and chain inside."""
+    ok("issue", ca, "alice@example.com", "--profile", "client", "--out-dir", tmp_path)
+    out = tmp_path / "alice.p12"
+    ok(
+        "export", tmp_path / "alice@example.com.crt", "--key", tmp_path / "alice@example.com.key",
+        "--chain", ca / "cacert.pem", "-o", out, "--name", "Alice",
+        env={"MINICA_PASSPHRASE": "transport"},
+    )  # fmt: skip
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    done = openssl("pkcs12", "-in", out, "-passin", "pass:transport", "-nodes")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("BEGIN CERTIFICATE") == 2 and "PRIVATE KEY" in done.stdout
+    assert "friendlyName: Alice" in done.stdout
+
+
+def test_export_needs_a_passphrase(tmp_path: Path) -> None:
+    """No passphrase source and no terminal: one error line, no file."""
+    out = tmp_path / "x.p12"
+    done = minica(
+        "export", DATA / "pkcs12" / "leaf.pem", "--key", KEYS / "rsa2048-a.pem", "-o", out
+    )
+    assert_one_line_error(done, "passphrase")
+    assert not out.exists()
+
+
+def test_export_key_not_matching(made_ca: Path, tmp_path: Path) -> None:
+    """A key that does not belong to the certificate: one error line, no file."""
+    out = tmp_path / "x.p12"
+    done = minica(
+        "export", made_ca / "cacert.pem", "--key", KEYS / "rsa2048-b.pem", "-o", out,
+        env={"MINICA_PASSPHRASE": "p"},
+    )  # fmt: skip
+    assert_one_line_error(done)
+    assert not out.exists()
 
 
 # -- verify -----------------------------------------------------------------------------------

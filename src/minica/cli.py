@@ -51,6 +51,8 @@ examples:
   minica revoke pki web.crt --reason keyCompromise && minica crl pki
   minica list pki --status R
   minica show web.crt
+  minica asn1 web.crt --depth 2
+  minica export web.crt --key web.key --chain pki/cacert.pem -o web.p12
   minica verify --ca pki/cacert.pem --crl pki/crl.pem web.crt
 
 Passphrases are read from --passphrase-file FILE, the MINICA_PASSPHRASE environment variable,
@@ -131,9 +133,10 @@ def _progress(message: str) -> None:
 # Passphrases: --passphrase-file, then $MINICA_PASSPHRASE, then a prompt; never argv.
 
 
-def _given_passphrase(args: argparse.Namespace) -> str | None:
-    """The passphrase supplied without prompting, or None."""
-    path = getattr(args, "passphrase_file", None)
+def _given_passphrase(args: argparse.Namespace, passphrase_file: str | None = None) -> str | None:
+    """The passphrase supplied without prompting (``passphrase_file`` overrides
+    ``--passphrase-file``), or None."""
+    path = passphrase_file or getattr(args, "passphrase_file", None)
     if path:
         text = _read(path).decode("utf-8", errors="strict")
         # openssl's file: convention: the first line, without its line ending.
@@ -171,13 +174,15 @@ def _new_passphrase(args: argparse.Namespace, prompt: str) -> str | None:
     return _given_passphrase(args) or _prompt_passphrase(prompt, confirm=True)
 
 
-def _load_key(path: str, args: argparse.Namespace) -> RSAPrivateKey:
+def _load_key(
+    path: str, args: argparse.Namespace, *, passphrase_file: str | None = None
+) -> RSAPrivateKey:
     """Load a private key, asking for a passphrase only when the key is encrypted."""
     from minica.errors import PassphraseError
     from minica.keys import load_private_key
 
     data = _read(path)
-    given = _given_passphrase(args)
+    given = _given_passphrase(args, passphrase_file)
     try:
         return load_private_key(data, passphrase=given)
     except PassphraseError as e:
@@ -347,7 +352,7 @@ def cmd_crl(args: argparse.Namespace) -> int:
     if args.out != "-":
         next_update = f"{crl.next_update:%Y-%m-%d %H:%M:%S}Z" if crl.next_update else "never"
         print(
-            f"wrote {os.path.join(args.dir, 'crl.pem')}: CRL number {crl.crl_number}, {len(crl)} revoked, "
+            f"wrote {os.path.abspath(os.path.join(args.dir, 'crl.pem'))}: CRL number {crl.crl_number}, {len(crl)} revoked, "
             f"next update {next_update}"
         )
     return 0
@@ -421,7 +426,10 @@ def _show_one(kind: str, data: bytes, args: argparse.Namespace, path: str) -> st
     if kind == "cert":
         from minica.cert import load_certificate
 
-        return load_certificate(data).to_text()
+        cert = load_certificate(data)
+        # openssl x509 -text, then the fingerprint as `openssl x509 -fingerprint -sha256` says it.
+        fingerprint = cert.fingerprint("sha256").hex(":").upper()
+        return f"{cert.to_text()}sha256 Fingerprint={fingerprint}\n"
     if kind == "csr":
         from minica.csr import load_csr
 
@@ -493,6 +501,59 @@ def cmd_show(args: argparse.Namespace) -> int:
         sys.stdout.write("\n".join(texts))
         return 0
     sys.stdout.write(_show_one(_sniff_der(data), data, args, path))
+    return 0
+
+
+def cmd_asn1(args: argparse.Namespace) -> int:
+    """`minica asn1 FILE`: the annotated DER tree (field names, values), like asn1parse -i."""
+    from minica import explain
+    from minica.errors import DecodeError
+
+    data = _read(args.file)
+    try:
+        if args.schema and "." in args.schema:
+            lines = explain.explain_with_schema(data, args.schema)
+        else:
+            lines = explain.explain(
+                data, schema=args.schema, max_depth=args.depth, show_hex=args.hex
+            )
+    except DecodeError:
+        # Show the readable part, then the one-line error (from the top-level handler).
+        raw = data
+        if data.lstrip()[:11] == b"-----BEGIN ":
+            from minica import pem
+
+            raw = pem.decode_all(data, what=args.file)[0].der
+        partial, _ = explain.partial_lines(raw)
+        for line in explain.render(partial, paths=args.paths):
+            print(line)
+        raise
+    for line in explain.render(lines, paths=args.paths):
+        print(line)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`minica export CRT --key KEY`: a PKCS#12 bundle (openssl pkcs12 -export)."""
+    from minica import pkcs12
+    from minica.cert import load_certificate, load_certificates
+
+    cert = load_certificate(_read(args.cert))
+    key = _load_key(args.key, args, passphrase_file=args.key_passphrase_file)
+    chain: list[Certificate] = []
+    for path in args.chain or ():
+        chain.extend(load_certificates(_read(path)))
+    if args.out != "-":
+        _refuse_existing(args.out, args.force)
+    passphrase = _given_passphrase(args) or _prompt_passphrase(
+        f"passphrase for {args.out}", confirm=True
+    )
+    data = pkcs12.dump(key, cert, chain, passphrase, friendly_name=args.name)
+    _write(args.out, data, mode=0o600, force=args.force)
+    if args.out != "-":
+        print(
+            f"wrote {args.out}: {cert.subject.to_openssl()} + key, {len(chain)} chain certificate(s)"
+        )
     return 0
 
 
@@ -606,7 +667,8 @@ def _bits(text: str) -> int:
 
 
 SUBCOMMANDS = (
-    "init", "key", "req", "sign", "issue", "revoke", "crl", "list", "show", "verify", "demo",
+    "init", "key", "req", "sign", "issue", "revoke", "crl", "list", "show", "asn1", "export",
+    "verify", "demo",
 )  # fmt: skip
 KEY_SIZES = (2048, 3072, 4096)
 PROFILES = ("server", "client", "server_client", "intermediate_ca")
@@ -790,6 +852,48 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("--crl-check-all", action="store_true", help="check every CA's CRL too")
     p.add_argument("--purpose", choices=("sslserver", "sslclient"))
     p.add_argument("cert", metavar="CERT", nargs="+")
+
+    p = _sub(
+        subs,
+        only,
+        "asn1",
+        "print the DER tree of any PKI file with field names and values (like asn1parse -i)",
+        [
+            "minica asn1 web.crt --depth 2",
+            "minica asn1 pki/crl.pem --hex --paths",
+            "minica asn1 signed.p7 --schema rfc5652.ContentInfo   (any pyasn1-modules type)",
+        ],
+        cmd_asn1,
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--depth", type=int, metavar="N", help="show elements down to depth N only")
+    p.add_argument(
+        "--schema", metavar="NAME", help="certificate, csr, crl, ... or a pyasn1 module.Type"
+    )
+    p.add_argument("--hex", action="store_true", help="show the content bytes in hex too")
+    p.add_argument("--paths", action="store_true", help="label elements with full field paths")
+
+    p = _sub(
+        subs,
+        only,
+        "export",
+        "bundle a certificate, its key and a chain into PKCS#12 (like openssl pkcs12 -export)",
+        [
+            "minica export alice.crt --key alice.key --chain pki/cacert.pem -o alice.p12",
+            "MINICA_PASSPHRASE=... minica export web.crt --key web.key -o web.p12",
+        ],
+        cmd_export,
+    )
+    p.add_argument("cert", metavar="CRT")
+    p.add_argument("--key", required=True, metavar="KEY")
+    p.add_argument("--chain", action="append", metavar="FILE", help="CA certificates to include")
+    p.add_argument("--name", metavar="NAME", help="friendly name shown by browsers")
+    p.add_argument("-o", "--out", required=True, metavar="P12", help="output file (- = stdout)")
+    p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
+    p.add_argument(
+        "--key-passphrase-file", metavar="FILE", help="passphrase of KEY when it differs"
+    )
+    _add_passphrase(p)
 
     p = _sub(
         subs,
