@@ -233,7 +233,7 @@ def test_init_encrypted_needs_a_passphrase(tmp_path: Path) -> None:
 
 
 def test_init_encrypted_key_is_encrypted(made_enc_ca: Path) -> None:
-    """The CA key written with --encrypt is PKCS#8 encrypted; openssl opens it with the passphrase."""
+    """The CA key written with --encrypt is encrypted PKCS#8 that openssl opens."""
     key = made_enc_ca / "private" / "cakey.pem"
     assert key.read_text().startswith("-----BEGIN ENCRYPTED PRIVATE KEY-----")
     assert openssl("pkey", "-in", key, "-passin", f"pass:{PASS}", "-noout").returncode == 0

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from minica import profiles
+from minica import oids, profiles
 from minica.cert import Certificate, TBSCertificate
 from minica.crl import CertificateRevocationList, create_crl
 from minica.errors import ValidationError
-from minica.extensions import KeyUsage
+from minica.extensions import ExtendedKeyUsage, KeyUsage
 from minica.keys import RSAPrivateKey, load_private_key
 from minica.name import Name
 from minica.verify import ERRORS, verify_chain
@@ -151,15 +151,42 @@ def build_chains() -> dict[str, Case]:
     cases = [
         Case(name="good", leaf=good, trusted=(root,)),
         Case(name="good-crl", leaf=good, trusted=(root,), crls=(crl,)),
-        Case(name="via-intermediate", leaf=leaf_of(inter, inter_key, 200), trusted=(root,), untrusted=(inter,)),
-        Case(name="intermediate-missing", leaf=leaf_of(inter, inter_key, 201), trusted=(root,), code=20),
-        Case(name="expired", leaf=leaf_of(root, root_key, 300, start=NOW - timedelta(days=400), days=30), trusted=(root,), code=10),
-        Case(name="not-yet-valid", leaf=leaf_of(root, root_key, 301, start=NOW + timedelta(days=2)), trusted=(root,), code=9),
+        Case(
+            name="via-intermediate",
+            leaf=leaf_of(inter, inter_key, 200),
+            trusted=(root,),
+            untrusted=(inter,),
+        ),
+        Case(
+            name="intermediate-missing",
+            leaf=leaf_of(inter, inter_key, 201),
+            trusted=(root,),
+            code=20,
+        ),
+        Case(
+            name="expired",
+            leaf=leaf_of(root, root_key, 300, start=NOW - timedelta(days=400), days=30),
+            trusted=(root,),
+            code=10,
+        ),
+        Case(
+            name="not-yet-valid",
+            leaf=leaf_of(root, root_key, 301, start=NOW + timedelta(days=2)),
+            trusted=(root,),
+            code=9,
+        ),
         Case(name="wrong-issuer", leaf=leaf_of(other, other_key, 400), trusted=(root,), code=20),
         Case(name="revoked", leaf=revoked, trusted=(root,), crls=(crl,), code=23),
         Case(name="crl-of-another-ca", leaf=good, trusted=(root,), crls=(other_crl,), code=3),
         Case(name="crl-expired", leaf=good, trusted=(root,), crls=(expired_crl,), code=12),
-        Case(name="leaf-as-ca", leaf=under_leaf, trusted=(root,), untrusted=(leaf_as_ca,), code=79, depth=1),
+        Case(
+            name="leaf-as-ca",
+            leaf=under_leaf,
+            trusted=(root,),
+            untrusted=(leaf_as_ca,),
+            code=79,
+            depth=1,
+        ),
         Case(
             name="path-length-exceeded",
             leaf=leaf_of(inter_below0, other_key, 500),
@@ -168,18 +195,52 @@ def build_chains() -> dict[str, Case]:
             code=25,
             depth=2,
         ),
-        Case(name="tampered-signature", leaf=Certificate.from_der(bytes(tampered_der)), trusted=(root,), code=7),
+        Case(
+            name="tampered-signature",
+            leaf=Certificate.from_der(bytes(tampered_der)),
+            trusted=(root,),
+            code=7,
+        ),
         Case(name="untrusted-self-signed", leaf=other, trusted=(root,), code=18),
         Case(name="trusted-self-signed", leaf=root, trusted=(root,)),
-        Case(name="ca-without-keycertsign", leaf=leaf_of(inter_no_certsign, inter_key, 600), trusted=(root,), untrusted=(inter_no_certsign,), code=79, depth=1),
-        Case(name="expired-intermediate", leaf=leaf_of(inter_expired, inter_key, 601), trusted=(root,), untrusted=(inter_expired,), code=10, depth=1),
-        Case(name="self-signed-in-chain", leaf=leaf_of(other, other_key, 602), trusted=(root,), untrusted=(other,), code=19, depth=1),
+        Case(
+            name="ca-without-keycertsign",
+            leaf=leaf_of(inter_no_certsign, inter_key, 600),
+            trusted=(root,),
+            untrusted=(inter_no_certsign,),
+            code=79,
+            depth=1,
+        ),
+        Case(
+            name="expired-intermediate",
+            leaf=leaf_of(inter_expired, inter_key, 601),
+            trusted=(root,),
+            untrusted=(inter_expired,),
+            code=10,
+            depth=1,
+        ),
+        Case(
+            name="self-signed-in-chain",
+            leaf=leaf_of(other, other_key, 602),
+            trusted=(root,),
+            untrusted=(other,),
+            code=19,
+            depth=1,
+        ),
         Case(name="crl-bad-signature", leaf=good, trusted=(root,), crls=(bad_sig_crl,), code=8),
-        Case(name="issuer-without-crlsign", leaf=leaf_of(root_no_crlsign, other_key, 603), trusted=(root_no_crlsign,), crls=(no_crlsign_crl,), code=35),
-        Case(name="revoked-and-expired", leaf=expired_revoked, trusted=(root,), crls=(crl,), code=23),
+        Case(
+            name="issuer-without-crlsign",
+            leaf=leaf_of(root_no_crlsign, other_key, 603),
+            trusted=(root_no_crlsign,),
+            crls=(no_crlsign_crl,),
+            code=35,
+        ),
+        Case(
+            name="revoked-and-expired", leaf=expired_revoked, trusted=(root,), crls=(crl,), code=23
+        ),
         Case(name="purpose-mismatch", leaf=good, trusted=(root,), purpose="sslclient", code=26),
         Case(name="purpose-match", leaf=good, trusted=(root,), purpose="sslserver"),
-    ]  # fmt: skip
+    ]
     return {c.name: c for c in cases}
 
 
@@ -306,8 +367,9 @@ def test_crl_check_all_needs_the_roots_crl(chains: dict[str, Case]) -> None:
 def test_purpose_checks_extended_key_usage(chains: dict[str, Case]) -> None:
     """A server certificate is refused for sslclient when its EKU lacks clientAuth."""
     case = chains["good"]
-    eku = [e for e in case.leaf.extensions if e.oid == "2.5.29.37"]
-    server_only = bool(eku) and "1.3.6.1.5.5.7.3.2" not in eku[0].usages  # type: ignore[attr-defined]
+    eku = case.leaf.extensions.get(ExtendedKeyUsage)
+    assert isinstance(eku, ExtendedKeyUsage)
+    server_only = oids.CLIENT_AUTH not in eku.usages
     result = verify_chain(case.leaf, trusted=case.trusted, purpose="sslclient")
     assert result.ok is not server_only
     assert verify_chain(case.leaf, trusted=case.trusted, purpose="sslserver").ok

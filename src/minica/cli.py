@@ -247,7 +247,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     cert = ca.certificate
     print(f"created CA in {args.dir}: {cert.subject.to_openssl()}")
     print(
-        f"  certificate {os.path.join(args.dir, 'cacert.pem')} (valid until {cert.not_valid_after:%Y-%m-%d})"
+        f"  certificate {os.path.join(args.dir, 'cacert.pem')} "
+        f"(valid until {cert.not_valid_after:%Y-%m-%d})"
     )
     print(f"  key         {os.path.join(args.dir, 'private', 'cakey.pem')}")
     return 0
@@ -316,7 +317,8 @@ def cmd_issue(args: argparse.Namespace) -> int:
         os.unlink(key_path)
         raise
     print(
-        f"wrote {key_path} and {cert_path}: serial {cert.serial_number:X}, {cert.subject.to_openssl()}"
+        f"wrote {key_path} and {cert_path}: serial {cert.serial_number:X}, "
+        f"{cert.subject.to_openssl()}"
     )
     return 0
 
@@ -352,7 +354,8 @@ def cmd_crl(args: argparse.Namespace) -> int:
     if args.out != "-":
         next_update = f"{crl.next_update:%Y-%m-%d %H:%M:%S}Z" if crl.next_update else "never"
         print(
-            f"wrote {os.path.abspath(os.path.join(args.dir, 'crl.pem'))}: CRL number {crl.crl_number}, {len(crl)} revoked, "
+            f"wrote {os.path.abspath(os.path.join(args.dir, 'crl.pem'))}: "
+            f"CRL number {crl.crl_number}, {len(crl)} revoked, "
             f"next update {next_update}"
         )
     return 0
@@ -552,7 +555,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     _write(args.out, data, mode=0o600, force=args.force)
     if args.out != "-":
         print(
-            f"wrote {args.out}: {cert.subject.to_openssl()} + key, {len(chain)} chain certificate(s)"
+            f"wrote {args.out}: {cert.subject.to_openssl()} + key, "
+            f"{len(chain)} chain certificate(s)"
         )
     return 0
 

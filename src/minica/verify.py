@@ -253,7 +253,7 @@ def _check_revocation(
 
 
 def _check_signatures_and_times(chain: Sequence[Certificate], now: datetime) -> tuple[int, int]:
-    """From the anchor down: each issuer's signature, then each validity period (internal_verify)."""
+    """From the anchor down: the signature on each, then its validity (openssl internal_verify)."""
     for depth in range(len(chain) - 1, -1, -1):
         cert = chain[depth]
         if depth < len(chain) - 1 and not _signed_by(cert, chain[depth + 1]):
