@@ -180,6 +180,16 @@ def test_keyboard_interrupt_exits_130(
     assert "Traceback" not in capsys.readouterr().err
 
 
+def test_full_parser_matches_the_lean_one() -> None:
+    """build_parser() with every subcommand parses what the per-subcommand parser parses."""
+    from minica import cli
+
+    argv = ["sign", "pki", "web.csr", "--profile", "client", "--days", "7", "-o", "-"]
+    full = vars(cli.build_parser().parse_args(argv))
+    lean = vars(cli.build_parser("sign").parse_args(argv))
+    assert full == lean and full["days"] == 7
+
+
 def test_lean_start_up() -> None:
     """The command line loads no crypto module before a subcommand needs it (lazy imports)."""
     code = (

@@ -643,7 +643,10 @@ def _sub(
     examples: Sequence[str],
     func: Callable[[argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
+    """Add subcommand ``name``; see :func:`build_parser` for ``only``."""
     if only is not None and name != only:
+        if only == "":  # the top level: list the subcommand, skip its arguments
+            subs.add_parser(name, help=help, add_help=False)
         return _Skipped()
     epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples)
     p = subs.add_parser(
@@ -689,7 +692,11 @@ REASONS = (
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser for ``minica`` and its subcommands (``only`` that one, when given)."""
+    """The argument parser for ``minica`` and its subcommands.
+
+    ``only`` names the one subcommand to set up fully; ``""`` sets up the top level alone
+    (``--help``, ``--version``, usage errors). Either saves start-up time.
+    """
     parser = argparse.ArgumentParser(
         prog="minica", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=_Formatter
     )
@@ -923,7 +930,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 ok, 1 error, 2 usage, 130 Ctrl-C)."""
     if argv is None:
         argv = sys.argv[1:]
-    parser = build_parser(argv[0] if argv and argv[0] in SUBCOMMANDS else None)
+    parser = build_parser(argv[0] if argv and argv[0] in SUBCOMMANDS else "")
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # --help, --version, usage errors
