@@ -636,7 +636,7 @@ class _Skipped(argparse.ArgumentParser):
 
 
 def _sub(
-    subs: argparse._SubParsersAction[argparse.ArgumentParser],
+    subs: argparse._SubParsersAction[argparse.ArgumentParser] | list[tuple[str, str]],
     only: str | None,
     name: str,
     help: str,
@@ -644,9 +644,10 @@ def _sub(
     func: Callable[[argparse.Namespace], int],
 ) -> argparse.ArgumentParser:
     """Add subcommand ``name``; see :func:`build_parser` for ``only``."""
+    if isinstance(subs, list):  # the top level alone: list the subcommand, nothing more
+        subs.append((name, help))
+        return _Skipped()
     if only is not None and name != only:
-        if only == "":  # the top level: list the subcommand, skip its arguments
-            subs.add_parser(name, help=help, add_help=False)
         return _Skipped()
     epilog = "examples:\n" + "\n".join(f"  {e}" for e in examples)
     p = subs.add_parser(
@@ -701,7 +702,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="minica", description=_DESCRIPTION, epilog=_EPILOG, formatter_class=_Formatter
     )
     parser.add_argument("--version", action="version", version=f"minica {__version__}")
-    subs = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # The top level alone makes no sub-parsers (each costs a few hundred microseconds): a
+    # COMMAND choice and the list of subcommands in the help text do.
+    subs: argparse._SubParsersAction[argparse.ArgumentParser] | list[tuple[str, str]] = (
+        [] if only == "" else parser.add_subparsers(dest="command", metavar="COMMAND")
+    )
 
     p = _sub(
         subs,
@@ -917,6 +922,14 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     p.add_argument("dir", metavar="DIR", nargs="?", help="where to build it (default: temp dir)")
     p.add_argument("--bits", type=_bits, default=2048)
     p.add_argument("--keep", action="store_true", help="keep the temp dir")
+    if isinstance(subs, list):
+        width = max(len(name) for name, _ in subs) + 2
+        listing = "\n".join(f"  {name:{width}}{text}" for name, text in subs)
+        parser.description = f"{_DESCRIPTION}\ncommands:\n{listing}\n"
+        parser.add_argument(
+            "command", metavar="COMMAND", nargs="?", choices=[name for name, _ in subs],
+            help="one of the commands above; `minica COMMAND --help` for its options",
+        )  # fmt: skip
     return parser
 
 
