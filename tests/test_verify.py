@@ -18,7 +18,16 @@ from minica import oids, profiles
 from minica.cert import Certificate, TBSCertificate
 from minica.crl import CertificateRevocationList, create_crl
 from minica.errors import ValidationError
-from minica.extensions import ExtendedKeyUsage, KeyUsage
+from minica.extensions import (
+    DirectoryName,
+    DNSName,
+    ExtendedKeyUsage,
+    Extension,
+    IPAddress,
+    KeyUsage,
+    NameConstraints,
+    SubjectAlternativeName,
+)
 from minica.keys import RSAPrivateKey, load_private_key
 from minica.name import Name
 from minica.verify import ERRORS, verify_chain
@@ -41,6 +50,8 @@ def make_cert(
     serial: int,
     start: datetime = NOW - timedelta(days=1),
     days: int = 30,
+    san: tuple[str, ...] = (),
+    extra: tuple[Extension, ...] = (),
 ) -> Certificate:
     """A certificate with ``profile``'s extensions, signed by ``issuer_key`` (self when None).
 
@@ -59,7 +70,11 @@ def make_cert(
         not_valid_after=start + timedelta(days=days),
         public_key=pub,
         extensions=profile.extensions(
-            subject=name, public_key_id=pub.key_id(), authority_key_id=aki
+            subject=name,
+            public_key_id=pub.key_id(),
+            authority_key_id=aki,
+            san=SubjectAlternativeName.from_strings(san) if san else None,
+            extra=extra,
         ),
     )
     return tbs.sign(issuer_key or key)
@@ -141,6 +156,21 @@ def build_chains() -> dict[str, Case]:
     )
     other_crl = create_crl(other, other_key, [], crl_number=1, now=NOW - timedelta(hours=1))
     expired_crl = create_crl(root, root_key, [], crl_number=2, now=NOW - timedelta(days=30), days=1)
+    constrained = make_cert(
+        "/O=Example/CN=Constrained CA", inter_key, issuer=root, issuer_key=root_key,
+        profile=profiles.intermediate_ca, serial=16, days=365,
+        extra=(NameConstraints(
+            permitted=(DNSName("example.com"), IPAddress("10.0.0.0/8"),
+                       DirectoryName(Name.parse("/O=Example"))),
+            excluded=(DNSName("bad.example.com"),),
+        ),),
+    )  # fmt: skip
+
+    def constrained_leaf(serial: int, subject: str, *san: str) -> Certificate:
+        return make_cert(
+            subject, leaf_key, issuer=constrained, issuer_key=inter_key, serial=serial, san=san
+        )
+
     bad_sig_crl_der = bytearray(crl.der)
     bad_sig_crl_der[-5] ^= 0x01
     bad_sig_crl = CertificateRevocationList.from_der(bytes(bad_sig_crl_der))
@@ -240,6 +270,47 @@ def build_chains() -> dict[str, Case]:
         ),
         Case(name="purpose-mismatch", leaf=good, trusted=(root,), purpose="sslclient", code=26),
         Case(name="purpose-match", leaf=good, trusted=(root,), purpose="sslserver"),
+        Case(
+            name="nc-permitted",
+            leaf=constrained_leaf(700, "/O=Example/CN=www", "www.example.com", "10.1.2.3"),
+            trusted=(root,),
+            untrusted=(constrained,),
+        ),
+        Case(
+            name="nc-dns-not-permitted",
+            leaf=constrained_leaf(701, "/O=Example/CN=www", "www.example.org"),
+            trusted=(root,),
+            untrusted=(constrained,),
+            code=47,
+        ),
+        Case(
+            name="nc-dns-excluded",
+            leaf=constrained_leaf(702, "/O=Example/CN=x", "x.bad.example.com"),
+            trusted=(root,),
+            untrusted=(constrained,),
+            code=48,
+        ),
+        Case(
+            name="nc-ip-not-permitted",
+            leaf=constrained_leaf(703, "/O=Example/CN=x", "a.example.com", "192.168.1.1"),
+            trusted=(root,),
+            untrusted=(constrained,),
+            code=47,
+        ),
+        Case(
+            name="nc-dirname-not-permitted",
+            leaf=constrained_leaf(704, "/O=Other/CN=x", "a.example.com"),
+            trusted=(root,),
+            untrusted=(constrained,),
+            code=47,
+        ),
+        Case(
+            name="nc-cn-host-not-permitted",
+            leaf=constrained_leaf(705, "/O=Example/CN=www.example.org"),
+            trusted=(root,),
+            untrusted=(constrained,),
+            code=47,
+        ),
     ]
     return {c.name: c for c in cases}
 
@@ -293,6 +364,8 @@ CASES = [
     "path-length-exceeded", "tampered-signature", "untrusted-self-signed", "trusted-self-signed",
     "ca-without-keycertsign", "expired-intermediate", "self-signed-in-chain", "crl-bad-signature",
     "issuer-without-crlsign", "revoked-and-expired", "purpose-mismatch", "purpose-match",
+    "nc-permitted", "nc-dns-not-permitted", "nc-dns-excluded", "nc-ip-not-permitted",
+    "nc-dirname-not-permitted", "nc-cn-host-not-permitted",
 ]  # fmt: skip
 
 

@@ -6,8 +6,9 @@ and pathLenConstraint, check revocation against CRLs, then signatures and validi
 the trust anchor down). The first failure is reported with openssl's ``X509_V_ERR`` code and
 text so that the two tools can be compared. Sans-I/O: the clock is the only default.
 
-Not checked (as ``openssl verify`` does by default or not at all): name constraints,
-certificate policies, delta CRLs and indirect CRLs, host names.
+Name constraints are checked for DNS names, e-mail addresses, IP addresses, URIs and directory
+names (RFC 5280 4.2.1.10, with openssl's matching rules). Not checked (as ``openssl verify``
+does by default or not at all): certificate policies, delta CRLs and indirect CRLs, host names.
 """
 
 from __future__ import annotations
@@ -23,11 +24,20 @@ from minica.errors import InvalidSignature, ValidationError
 from minica.extensions import (
     AuthorityKeyIdentifier,
     BasicConstraints,
+    DirectoryName,
+    DNSName,
     ExtendedKeyUsage,
+    GeneralName,
+    IPAddress,
     KeyUsage,
+    NameConstraints,
+    RFC822Name,
+    SubjectAlternativeName,
     SubjectKeyIdentifier,
+    UniformResourceIdentifier,
     UnrecognizedExtension,
 )
+from minica.name import Name
 
 __all__ = ["ERRORS", "VerifyResult", "verify_chain"]
 
@@ -51,6 +61,9 @@ ERRORS: dict[int, str] = {
     26: "unsupported certificate purpose",
     34: "unhandled critical extension",
     35: "key usage does not include CRL signing",
+    47: "permitted subtree violation",
+    48: "excluded subtree violation",
+    51: "unsupported name constraint type",
     79: "invalid CA certificate",  # 24 before OpenSSL 3.0
 }
 
@@ -265,6 +278,131 @@ def _check_signatures_and_times(chain: Sequence[Certificate], now: datetime) -> 
     return 0, 0
 
 
+# -- name constraints (RFC 5280 4.2.1.10; openssl crypto/x509/v3_ncons.c) ----------------------
+
+_HOSTNAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+
+
+def _dns_match(name: str, base: str) -> bool:
+    """``base`` "example.com" covers it and its subdomains; ".example.com" subdomains only."""
+    name, base = name.lower(), base.lower()
+    if not base:
+        return True
+    if base.startswith("."):
+        return name.endswith(base)
+    return name == base or name.endswith("." + base)
+
+
+def _email_match(address: str, base: str) -> bool:
+    """A mailbox constraint matches exactly (domain case-insensitively), ".dom" any host
+    below dom, "host" that host exactly."""
+    local, at, host = address.rpartition("@")
+    if not at:
+        return False
+    if "@" in base:
+        base_local, _, base_host = base.rpartition("@")
+        return local == base_local and host.lower() == base_host.lower()
+    if base.startswith("."):
+        return host.lower().endswith(base.lower())
+    return host.lower() == base.lower()
+
+
+def _uri_host(uri: str) -> str | None:
+    scheme, sep, rest = uri.partition("://")
+    if not sep or not scheme:
+        return None
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    if host.startswith("["):
+        return None  # IP literals are not host names
+    return host.split(":", 1)[0] or None
+
+
+def _uri_match(uri: str, base: str) -> bool:
+    host = _uri_host(uri)
+    if host is None:
+        return False
+    if base.startswith("."):
+        return host.lower().endswith(base.lower())
+    return host.lower() == base.lower()
+
+
+def _dir_match(name: Name, base: Name) -> bool:
+    """The constraint's RDNs are the first RDNs of the name (RFC 5280 7.1 comparison)."""
+    if len(base.rdns) > len(name.rdns):
+        return False
+    return Name.build(name.rdns[: len(base.rdns)]).matches(base)
+
+
+def _ip_match(address: object, network: object) -> bool:
+    import ipaddress
+
+    if not isinstance(network, ipaddress.IPv4Network | ipaddress.IPv6Network):
+        return False
+    if not isinstance(address, ipaddress.IPv4Address | ipaddress.IPv6Address):
+        return False
+    return address.version == network.version and address in network
+
+
+def _subtree_match(name: GeneralName, base: GeneralName) -> bool | None:
+    """Whether ``name`` is in the subtree ``base``; None when they are of different kinds."""
+    if type(name) is not type(base):
+        return None
+    if isinstance(name, DNSName) and isinstance(base, DNSName):
+        return _dns_match(name.value, base.value)
+    if isinstance(name, RFC822Name) and isinstance(base, RFC822Name):
+        return _email_match(name.value, base.value)
+    if isinstance(name, UniformResourceIdentifier) and isinstance(base, UniformResourceIdentifier):
+        return _uri_match(name.value, base.value)
+    if isinstance(name, IPAddress) and isinstance(base, IPAddress):
+        return _ip_match(name.value, base.value)
+    if isinstance(name, DirectoryName) and isinstance(base, DirectoryName):
+        return _dir_match(name.value, base.value)
+    return None
+
+
+_SUPPORTED_SUBTREES = (DNSName, RFC822Name, UniformResourceIdentifier, IPAddress, DirectoryName)
+
+
+def _names_of(cert: Certificate, *, leaf: bool) -> list[GeneralName]:
+    """The names a constraint applies to: subject, its emailAddress values, the SANs, and for
+    a leaf without DNS SANs each commonName that looks like a host name (openssl 1.1.0+)."""
+    names: list[GeneralName] = []
+    if cert.subject:
+        names.append(DirectoryName(cert.subject))
+    names.extend(RFC822Name(v) for v in cert.subject.get(oids.EMAIL_ADDRESS) if v.isascii())
+    san = _ext(cert, SubjectAlternativeName)
+    sans = san.names if isinstance(san, SubjectAlternativeName) else ()
+    names.extend(sans)
+    if leaf and not any(isinstance(n, DNSName) for n in sans):
+        for cn in cert.subject.get(oids.COMMON_NAME):
+            host = cn.lower()
+            if "." in host and set(host) <= _HOSTNAME_CHARS and not host.startswith("."):
+                names.append(DNSName(host))
+    return names
+
+
+def _check_name_constraints(chain: Sequence[Certificate]) -> tuple[int, int]:
+    """Each certificate's names against the constraints of every CA above it (6.1.3 (b), (c))."""
+    for depth in range(len(chain) - 1, -1, -1):
+        cert = chain[depth]
+        if depth > 0 and _self_issued(cert):
+            continue  # RFC 5280 6.1.3 (b): self-issued intermediates are exempt
+        for upper in chain[depth + 1 :]:
+            nc = _ext(upper, NameConstraints)
+            if not isinstance(nc, NameConstraints):
+                continue
+            if any(not isinstance(t, _SUPPORTED_SUBTREES) for t in (*nc.permitted, *nc.excluded)):
+                return 51, depth
+            for name in _names_of(cert, leaf=depth == 0):
+                permitted = [_subtree_match(name, t) for t in nc.permitted]
+                kinds = [m for m in permitted if m is not None]
+                if kinds and not any(kinds):
+                    return 47, depth
+                if any(_subtree_match(name, t) for t in nc.excluded):
+                    return 48, depth
+    return 0, 0
+
+
 def verify_chain(
     leaf: Certificate,
     *,
@@ -302,4 +440,6 @@ def verify_chain(
         code, depth = _check_revocation(chain, tuple(crls), crl_check, now)
     if not code:
         code, depth = _check_signatures_and_times(chain, now)
+    if not code:
+        code, depth = _check_name_constraints(chain)
     return VerifyResult(ok=code == 0, chain=tuple(chain), code=code, depth=depth)
