@@ -205,7 +205,11 @@ def generate() -> str:
     )
 
     w("## The whole certificate\n")
-    w(f"{len(lines)} elements in {len(der)} bytes (`minica asn1 server.crt`):\n")
+    w(
+        f"{len(lines)} elements in {len(der)} bytes (`minica asn1 server.crt`; with `--paths` "
+        f"each line is labelled with its full field path, such as "
+        f"`tbsCertificate.validity.notBefore`):\n"
+    )
     w(_block(explain.render(lines)))
 
     w("## The three parts\n")
