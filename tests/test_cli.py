@@ -734,6 +734,8 @@ def test_verify_agrees_with_openssl(written_chains: dict[str, Case], name: str) 
         args += ["--untrusted", f["untrusted"]]
     if "crl" in f:
         args += ["--crl", f["crl"]]
+    if case.crl_all:
+        args.append("--crl-check-all")
     if case.purpose:
         args += ["--purpose", case.purpose]
     done = minica(*args, f["leaf"])

@@ -92,6 +92,7 @@ class Case:
     code: int = 0
     depth: int = 0
     purpose: str | None = None
+    crl_all: bool = False  # openssl -crl_check_all instead of -crl_check
     files: dict[str, Path] = field(default_factory=dict)
 
 
@@ -171,6 +172,12 @@ def build_chains() -> dict[str, Case]:
             subject, leaf_key, issuer=constrained, issuer_key=inter_key, serial=serial, san=san
         )
 
+    inter_crl = create_crl(inter, inter_key, [], crl_number=1, now=NOW - timedelta(hours=1))
+    root_crl_revoking_inter = create_crl(
+        root, root_key, [(10, NOW - timedelta(hours=1), "CACompromise")], crl_number=3,
+        now=NOW - timedelta(hours=1),
+    )  # fmt: skip
+    via_inter = leaf_of(inter, inter_key, 200)
     bad_sig_crl_der = bytearray(crl.der)
     bad_sig_crl_der[-5] ^= 0x01
     bad_sig_crl = CertificateRevocationList.from_der(bytes(bad_sig_crl_der))
@@ -183,7 +190,7 @@ def build_chains() -> dict[str, Case]:
         Case(name="good-crl", leaf=good, trusted=(root,), crls=(crl,)),
         Case(
             name="via-intermediate",
-            leaf=leaf_of(inter, inter_key, 200),
+            leaf=via_inter,
             trusted=(root,),
             untrusted=(inter,),
         ),
@@ -271,6 +278,34 @@ def build_chains() -> dict[str, Case]:
         Case(name="purpose-mismatch", leaf=good, trusted=(root,), purpose="sslclient", code=26),
         Case(name="purpose-match", leaf=good, trusted=(root,), purpose="sslserver"),
         Case(
+            name="crl-all",
+            leaf=via_inter,
+            trusted=(root,),
+            untrusted=(inter,),
+            crls=(inter_crl, crl),
+            crl_all=True,
+        ),
+        Case(
+            name="crl-all-without-root-crl",
+            leaf=via_inter,
+            trusted=(root,),
+            untrusted=(inter,),
+            crls=(inter_crl,),
+            crl_all=True,
+            code=3,
+            depth=1,
+        ),
+        Case(
+            name="crl-all-intermediate-revoked",
+            leaf=via_inter,
+            trusted=(root,),
+            untrusted=(inter,),
+            crls=(inter_crl, root_crl_revoking_inter),
+            crl_all=True,
+            code=23,
+            depth=1,
+        ),
+        Case(
             name="nc-permitted",
             leaf=constrained_leaf(700, "/O=Example/CN=www", "www.example.com", "10.1.2.3"),
             trusted=(root,),
@@ -340,7 +375,7 @@ def openssl_verify(case: Case) -> tuple[int, int]:
     if "untrusted" in f:
         cmd += ["-untrusted", str(f["untrusted"])]
     if "crl" in f:
-        cmd += ["-crl_check", "-CRLfile", str(f["crl"])]
+        cmd += ["-crl_check_all" if case.crl_all else "-crl_check", "-CRLfile", str(f["crl"])]
     if case.purpose:
         cmd += ["-purpose", case.purpose]
     done = subprocess.run([*cmd, str(f["leaf"])], capture_output=True, text=True, check=False)
@@ -365,7 +400,8 @@ CASES = [
     "ca-without-keycertsign", "expired-intermediate", "self-signed-in-chain", "crl-bad-signature",
     "issuer-without-crlsign", "revoked-and-expired", "purpose-mismatch", "purpose-match",
     "nc-permitted", "nc-dns-not-permitted", "nc-dns-excluded", "nc-ip-not-permitted",
-    "nc-dirname-not-permitted", "nc-cn-host-not-permitted",
+    "nc-dirname-not-permitted", "nc-cn-host-not-permitted", "crl-all", "crl-all-without-root-crl",
+    "crl-all-intermediate-revoked",
 ]  # fmt: skip
 
 
@@ -378,7 +414,7 @@ def test_expected_code(chains: dict[str, Case], name: str) -> None:
         trusted=case.trusted,
         untrusted=case.untrusted,
         crls=case.crls,
-        crl_check="leaf" if case.crls else None,
+        crl_check=("all" if case.crl_all else "leaf") if case.crls else None,
         purpose=case.purpose,
     )
     assert (result.code, result.depth) == (case.code, case.depth), result.message

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from minica.ca import CA
     from minica.cert import Certificate
+    from minica.crl import CertificateRevocationList
     from minica.keys import RSAPrivateKey
 
     T = TypeVar("T")
@@ -561,6 +562,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_crls(path: str) -> list[CertificateRevocationList]:
+    """Every CRL in a file: one DER CRL, or each ``X509 CRL`` block of a PEM file."""
+    from minica import pem
+    from minica.crl import load_crl
+
+    data = _read(path)
+    if data.lstrip()[:11] != b"-----BEGIN ":
+        return [load_crl(data)]
+    blocks = [b for b in pem.decode_all(data, what=path) if b.label == "X509 CRL"]
+    if not blocks:
+        return [load_crl(data)]  # says which label it expected
+    return [load_crl(b.der) for b in blocks]
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """`minica verify --ca CA CERT...`: path validation as openssl verify does it."""
     from minica import verify
@@ -572,11 +587,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     untrusted: list[Certificate] = []
     for path in args.untrusted or ():
         untrusted.extend(load_certificates(_read(path)))
-    crls = []
-    if args.crl:
-        from minica.crl import load_crl
-
-        crls = [load_crl(_read(path)) for path in args.crl]
+    crls = [crl for path in args.crl or () for crl in _load_crls(path)]
     failed = False
     for path in args.cert:
         leaf = load_certificate(_read(path))
