@@ -761,6 +761,70 @@ def test_verify_key_where_certificate_expected(made_ca: Path) -> None:
     assert_one_line_error(done, "CERTIFICATE")
 
 
+# -- hostile input ------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_SAMPLES = [
+    (DATA / "certs" / "root.der").read_bytes(),
+    (DATA / "certs" / "root.pem").read_bytes(),
+    (DATA / "certs" / "csr-basic.pem").read_bytes(),
+    (DATA / "keys" / "rsa2048-a.der").read_bytes(),
+]
+
+
+def _run_in_process(argv: list[str]) -> tuple[int, str]:
+    """cli.main in this process (fast), with stdout/stderr captured."""
+    import contextlib
+    import io
+
+    from minica import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = cli.main(argv)
+    return code, err.getvalue()
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    sample=st.sampled_from(_SAMPLES),
+    flips=st.lists(st.tuples(st.integers(0, 4000), st.integers(1, 255)), min_size=1, max_size=4),
+    cut=st.integers(0, 4000),
+)
+def test_show_and_asn1_survive_mutated_files(
+    tmp_path: Path, sample: bytes, flips: list[tuple[int, int]], cut: int
+) -> None:
+    """Mutated or truncated files: exit 0 or a one-line error, never a traceback."""
+    data = bytearray(sample)
+    for pos, xor in flips:
+        data[pos % len(data)] ^= xor
+    path = tmp_path / "mutated"
+    path.write_bytes(bytes(data[: max(1, cut % (len(data) + 1))]))
+    for command in ("show", "asn1"):
+        code, err = _run_in_process([command, str(path)])
+        assert code in (0, 1), err
+        if code == 1:
+            assert err.startswith("minica: error: "), err
+            assert err.count("minica: error: ") == 1
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(flips=st.lists(st.tuples(st.integers(0, 2000), st.integers(1, 255)), min_size=1, max_size=3))
+def test_verify_survives_mutated_certificates(tmp_path: Path, flips: list[tuple[int, int]]) -> None:
+    """A mutated leaf: verify fails with one error line (or, rarely, still verifies)."""
+    data = bytearray((DATA / "certs" / "root.der").read_bytes())
+    for pos, xor in flips:
+        data[pos % len(data)] ^= xor
+    path = tmp_path / "leaf.der"
+    path.write_bytes(bytes(data))
+    code, err = _run_in_process(["verify", "--ca", str(DATA / "certs" / "root.pem"), str(path)])
+    assert code in (0, 1), err
+    if code == 1:
+        assert err.startswith("minica: error: ") and err.count("\n") == 1, err
+
+
 # -- demo -------------------------------------------------------------------------------------
 
 

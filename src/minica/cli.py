@@ -500,8 +500,8 @@ def cmd_show(args: argparse.Namespace) -> int:
                 continue
             texts.append(_show_one(kind, data if len(blocks) == 1 else block.der, args, path))
         if not texts:
-            labels = ", ".join(b.label for b in blocks)
-            raise CLIError(f"{path}: nothing minica can show (PEM {labels})")
+            labels = ", ".join(b.label for b in blocks) or "no complete block"
+            raise CLIError(f"{path}: nothing minica can show (PEM: {labels})")
         sys.stdout.write("\n".join(texts))
         return 0
     sys.stdout.write(_show_one(_sniff_der(data), data, args, path))
@@ -527,7 +527,10 @@ def cmd_asn1(args: argparse.Namespace) -> int:
         if data.lstrip()[:11] == b"-----BEGIN ":
             from minica import pem
 
-            raw = pem.decode_all(data, what=args.file)[0].der
+            blocks = pem.decode_all(data, what=args.file)
+            if not blocks:
+                raise
+            raw = blocks[0].der
         partial, _ = explain.partial_lines(raw)
         for line in explain.render(partial, paths=args.paths):
             print(line)
