@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SRC = Path(__file__).resolve().parents[1] / "src"
 
 
@@ -74,3 +76,22 @@ def test_demo_in_a_temp_dir_cleans_up(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "minica demo in " + str(scratch) in done.stdout
     assert list(scratch.iterdir()) == []
+
+
+def test_demo_exits_non_zero_when_a_step_misbehaves(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """If the revoked client were still served, the demo says FAILED and returns 1."""
+    from minica import demo
+
+    real_get = demo._get
+
+    def never_refused(port: int, ca_cert: Path, cert: Path, key: Path) -> tuple[int, str]:
+        status, text = real_get(port, ca_cert, cert, key)
+        return (200, "pretend") if status == 0 else (status, text)
+
+    monkeypatch.setattr(demo, "_get", never_refused)
+    assert demo.run(tmp_path / "pki") == 1
+    captured = capsys.readouterr()
+    assert "FAILED: client2 was served after revocation" in captured.out
+    assert "demo FAILED: 1 step(s) misbehaved" in captured.err
