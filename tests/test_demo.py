@@ -35,7 +35,8 @@ def test_demo_tells_the_whole_story(tmp_path: Path) -> None:
     assert "ok: HTTP 200: hello client1" in out
     assert "ok: HTTP 200: hello client2" in out  # before revocation
     assert "ok: refused" in out and "certificate revoked" in out.lower()
-    assert out.rstrip().endswith(f"demo OK: every step behaved; files in {d}")
+    assert "demo OK: every step behaved\n" in out
+    assert out.rstrip().endswith(f"files in {d}: cacert.pem, crl.pem, certs/, private/, index.txt")
     # The steps come in the story's order.
     steps = [line for line in out.splitlines() if line.startswith("[")]
     assert [s.split("]")[0] for s in steps] == [f"[{i}" for i in range(1, len(steps) + 1)]

@@ -173,6 +173,8 @@ def run(
             shutil.rmtree(d, ignore_errors=True)
     if temp and not keep:
         print(f"(removed {d}; run `minica demo DIR` to keep the files)")
+    else:
+        print(f"files in {d}: cacert.pem, crl.pem, certs/, private/, index.txt")
     return code
 
 
@@ -287,5 +289,5 @@ def _run(d: Path, story: _Story, bits: int, has_openssl: bool) -> int:
     if story.failures:
         print(f"demo FAILED: {len(story.failures)} step(s) misbehaved", file=sys.stderr)
         return 1
-    print(f"demo OK: every step behaved; files in {d}")
+    print("demo OK: every step behaved")
     return 0
