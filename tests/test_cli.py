@@ -535,6 +535,49 @@ def test_list_and_status_filter(ca: Path, csr: Path, tmp_path: Path) -> None:
     assert "CN=other" in revoked and "www.example.com" not in revoked
 
 
+def test_revoke_certificate_of_another_ca(ca: Path, tmp_path: Path) -> None:
+    """A certificate this CA did not issue: one error line, the index unchanged."""
+    before = snapshot(ca)
+    done = minica("revoke", ca, DATA / "certs" / "root.pem")
+    assert_one_line_error(done, "not by this CA")
+    assert snapshot(ca) == before
+
+
+def test_sign_request_with_bad_signature(ca: Path, csr: Path, tmp_path: Path) -> None:
+    """A request whose signature does not verify: one error line, nothing issued."""
+    from minica.csr import load_csr
+
+    raw = bytearray(load_csr(csr.read_bytes()).der)
+    raw[-3] ^= 0x01  # inside the signature
+    bad = tmp_path / "bad.csr"
+    bad.write_bytes(bytes(raw))
+    before = snapshot(ca)
+    out = tmp_path / "c.crt"
+    assert_one_line_error(minica("sign", ca, bad, "-o", out))
+    assert not out.exists() and snapshot(ca) == before
+
+
+def test_crl_encrypted_ca_without_passphrase(enc_ca: Path) -> None:
+    """crl on a CA with an encrypted key and no passphrase (no terminal): one error line."""
+    before = snapshot(enc_ca)
+    assert_one_line_error(minica("crl", enc_ca), "passphrase")
+    assert snapshot(enc_ca) == before
+
+
+def test_list_and_crl_outside_a_ca(tmp_path: Path) -> None:
+    """list/crl/revoke on a directory that is not a CA: one error line each."""
+    for args in (("list",), ("crl",), ("revoke",)):
+        extra = ("01",) if args == ("revoke",) else ()
+        assert_one_line_error(minica(*args, tmp_path, *extra), "not a CA directory")
+
+
+def test_init_bad_subject(tmp_path: Path) -> None:
+    """An unparsable CA subject: one error line, no directory."""
+    done = minica("init", tmp_path / "pki", "--subject", "CN", "--key", KEYS / "rsa2048-a.pem")
+    assert_one_line_error(done)
+    assert not (tmp_path / "pki").exists()
+
+
 # -- show -------------------------------------------------------------------------------------
 
 
