@@ -236,10 +236,10 @@ def generate() -> str:
             "serialNumber",
             "tbsCertificate.serialNumber",
             f"The serial number, unique per issuer: `{cert.serial_number:X}` in hex (openssl "
-            f"prints it with colons). minica draws 159 random bits with the top bit set, so the "
-            f"INTEGER is always 20 octets, the maximum RFC 5280 4.1.2.2 allows, and never "
-            f"negative (a leading bit of 1 would make a DER INTEGER negative; here the top bit "
-            f"of 160 is 0).",
+            f"prints it with colons). minica draws 159 random bits, as `openssl ca -rand_serial` "
+            f"does, so the INTEGER is at most 20 octets, the maximum RFC 5280 4.1.2.2 allows, "
+            f"and never negative (a leading bit of 1 would make a DER INTEGER negative; the "
+            f"160th bit is always 0).",
         ),
         (
             "signature",

@@ -169,3 +169,27 @@ def test_mutated_input_never_raises_anything_else(
     with contextlib.suppress(DecodeError):
         list(render(explain(blob)))
     partial_lines(blob)
+
+
+def test_pyasn1_schema_skips_absent_defaults_and_unwraps_explicit_tags(
+    artefacts: dict[str, Path],
+) -> None:
+    """An absent DEFAULT (critical) is not given to the next field; [3] wraps Extensions."""
+    lines = explain_with_schema(artefacts["cert"].read_text(), "rfc5280.Certificate")
+    by_offset = {ln.offset: ln for ln in lines}
+    for ln in lines:
+        if ln.name == "extnID":
+            following = [x for x in lines if x.offset > ln.offset and x.depth == ln.depth]
+            assert following[0].name in ("critical", "extnValue")
+            if following[0].name == "critical":
+                assert "BOOLEAN" in following[0].type_name
+            else:
+                assert "OCTET STRING" in following[0].type_name
+    assert any(ln.name == "extensions" and "Extensions" in ln.type_name for ln in lines)
+    assert by_offset[0].name == "certificate"
+
+
+def test_pyasn1_schema_depth_limit(artefacts: dict[str, Path]) -> None:
+    """--depth also limits a --schema tree."""
+    lines = explain_with_schema(artefacts["cert"].read_text(), "rfc5280.Certificate", max_depth=2)
+    assert max(ln.depth for ln in lines) == 2

@@ -648,7 +648,9 @@ def render(lines: Sequence[Line], *, paths: bool = False) -> Iterator[str]:
 # pyasn1 schemas (`minica asn1 --schema rfc5652.ContentInfo`)
 
 
-def explain_with_schema(data: bytes | str, schema: str) -> list[Line]:
+def explain_with_schema(
+    data: bytes | str, schema: str, *, max_depth: int | None = None
+) -> list[Line]:
     """Decode with a pyasn1-modules type (``module.Type``) and name every element from it.
 
     pyasn1 is imported here, lazily: it is needed only for this.
@@ -670,9 +672,43 @@ def explain_with_schema(data: bytes | str, schema: str) -> list[Line]:
         value, _rest = decoder.decode(raw, asn1Spec=asn1_type(), decodeOpenTypes=True)
     except PyAsn1Error as e:
         raise DecodeError(f"input: does not match {schema}: {e}") from e
-    state = _Walk()
+    state = _Walk(max_depth=max_depth)
     _walk_pyasn1(tree, value, type_name[:1].lower() + type_name[1:], "", 0, state)
     return state.lines
+
+
+def _outer_tags(asn1: Any) -> set[tuple[int, int]] | None:
+    """(class, number) of the tags a component may start with; None for an untagged ANY."""
+    from pyasn1.type import univ
+
+    if asn1.tagSet:
+        tag = asn1.tagSet.superTags[-1]
+        return {(tag.tagClass, tag.tagId)}
+    if isinstance(asn1, univ.Choice):
+        keys = asn1.componentType.tagMap.presentTypes
+        return {(ts.superTags[-1].tagClass, ts.superTags[-1].tagId) for ts in keys}
+    return None
+
+
+def _present_components(value: Any, kids: Sequence[der.Element]) -> list[tuple[str, Any]]:
+    """Pair each encoded child with the SEQUENCE/SET component it encodes, skipping absent
+    OPTIONAL and DEFAULT components (pyasn1 reports DEFAULTs as present values)."""
+    named = list(value.componentType.namedTypes)
+    out: list[tuple[str, Any]] = []
+    j = 0
+    for el in kids:
+        while j < len(named):
+            nt = named[j]
+            tags = _outer_tags(nt.asn1Object)
+            j += 1
+            if tags is None or (el.tag & 0xC0, el.number) in tags:
+                out.append((nt.name, value[nt.name]))
+                break
+            if not (nt.isOptional or nt.isDefaulted):
+                return out
+        else:
+            return out
+    return out
 
 
 def _walk_pyasn1(
@@ -680,26 +716,37 @@ def _walk_pyasn1(
 ) -> None:
     from pyasn1.type import univ
 
-    # An untagged CHOICE has no encoding of its own: name its chosen alternative instead.
-    while isinstance(value, univ.Choice) and not value.tagSet:
-        alt = value.getName()
-        name, path = alt, f"{path}.{alt}" if path else alt
-        value = value.getComponent()
-    type_name = type(value).__name__
+    def matches(element: der.Element, tag: Any) -> bool:
+        return bool(element.tag & 0xC0 == tag.tagClass and element.number == tag.tagId)
 
-    def outer_matches(element: der.Element) -> bool:
-        if not value.tagSet:
-            return True
-        outer = value.tagSet.superTags[-1]
-        return bool(element.tag & 0xC0 == outer.tagClass and element.number == outer.tagId)
-
-    # EXPLICIT tags (and open types inside them) wrap the element: show each wrapper first.
-    while not outer_matches(el) and el.constructed and len(el.children) == 1:
-        state.lines.append(
-            Line(el.offset, depth, el.header_length, el.length, True, name, path, el.name)
-        )
-        el = el.children[0]
-        depth += 1
+    alternatives: list[str] = []
+    while True:
+        tags = list(value.tagSet.superTags) if value.tagSet else []
+        # Each EXPLICIT tag beyond the innermost adds a wrapper TLV; an open type (ANY) decoded
+        # into a typed value sits inside a wrapper its own tags do not describe.
+        while (
+            tags
+            and el.constructed
+            and len(el.children) == 1
+            and ((len(tags) > 1 and matches(el, tags[-1])) or not matches(el, tags[-1]))
+        ):
+            state.lines.append(
+                Line(el.offset, depth, el.header_length, el.length, True, name, path, el.name)
+            )
+            if matches(el, tags[-1]):
+                tags.pop()
+            el = el.children[0]
+            depth += 1
+            if state.max_depth is not None and depth > state.max_depth:
+                return
+        # A CHOICE has no encoding of its own: show its chosen alternative under the field's name.
+        if isinstance(value, univ.Choice) and value.isValue:
+            alternatives.append(value.getName())
+            value = value.getComponent()
+            continue
+        break
+    class_name = type(value).__name__
+    type_name = " ".join([*alternatives, *([class_name] if class_name != el.name else []), el.name])
     hexa = ""
     text = ""
     if not el.constructed:
@@ -713,7 +760,7 @@ def _walk_pyasn1(
             el.constructed,
             name,
             path,
-            f"{type_name} {el.name}" if type_name != el.name else el.name,
+            type_name,
             text,
             False,
             hexa,
@@ -726,10 +773,12 @@ def _walk_pyasn1(
     if isinstance(value, univ.SequenceOf | univ.SetOf):
         comps = [(f"[{i}]", v) for i, v in enumerate(value)]
     elif isinstance(value, univ.Sequence | univ.Set):
-        comps = [(n, v) for n, v in value.items() if v.isValue]
+        comps = _present_components(value, kids)
     elif isinstance(value, univ.Choice):
         comps = [(value.getName(), value.getComponent())]
     for i, child in enumerate(kids):
+        if state.max_depth is not None and depth >= state.max_depth:
+            break
         if i < len(comps):
             child_name, child_value = comps[i]
             child_path = f"{path}.{child_name}" if path else child_name

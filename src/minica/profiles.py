@@ -175,8 +175,14 @@ def get_profile(profile: Profile | str) -> Profile:
 
 
 def random_serial() -> int:
-    """A positive 159-bit random serial, always 20 octets in DER (RFC 5280 4.1.2.2)."""
-    return secrets.randbits(159) | 1 << 158
+    """A serial of 159 random bits, as ``openssl ca -rand_serial`` draws it (RFC 5280 4.1.2.2).
+
+    159 bits keep the DER INTEGER positive and within 20 octets.
+    """
+    while True:
+        serial = secrets.randbits(159)
+        if serial:  # zero is not a positive serial (odds 2**-159, but exact is cheap)
+            return serial
 
 
 def _now(now: datetime | None) -> datetime:
