@@ -1,8 +1,8 @@
 """The nginx + curl harness for end-to-end tests (imported by conftest.py and the tests).
 
-nginx runs as a foreground, single-process child of the test (``daemon off; master_process
-off;``) with its own prefix, config, pid file and logs in a temp directory, listening on a free
-127.0.0.1 port. Tests skip only when nginx or curl is genuinely absent; CI installs both.
+nginx runs as a foreground child of the test (``daemon off;``, one worker) with its own prefix,
+config, pid file and logs in a temp directory, listening on a free 127.0.0.1 port; as root it
+runs as ``nobody``. Tests skip only when nginx or curl is genuinely absent; CI installs both.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -37,7 +38,6 @@ CURL = shutil.which("curl")
 
 _CONF = """\
 daemon off;
-master_process off;
 worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log info;
@@ -82,10 +82,31 @@ class NginxServer:
     port: int
     prefix: Path
     process: subprocess.Popen[bytes]
+    crl_path: Path | None = None  # the CRL file nginx reads (a copy when it runs as nobody)
+    owner: tuple[int, int] | None = None  # (uid, gid) nginx runs as, when dropped from root
 
     @property
     def url(self) -> str:
         return f"https://localhost:{self.port}/"
+
+    def reload_crl(self, crl: Path) -> None:
+        """Publish ``crl`` to nginx and make it re-read its configuration (SIGHUP), as an
+        operator does after `openssl ca -gencrl`; returns once nginx has reconfigured."""
+        if self.crl_path is None:
+            raise ValueError("nginx was started without a CRL")
+        if crl != self.crl_path:
+            shutil.copyfile(crl, self.crl_path)
+            if self.owner is not None:
+                os.chown(self.crl_path, *self.owner)
+        mark = self.log_size()
+        self.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 10
+        # The master starts a new worker with the new configuration and the old worker
+        # finishes; once it has exited, every new connection meets the new CRL.
+        while "exited with code" not in self.error_log(mark):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                pytest.fail(f"nginx did not reconfigure:\n{self.error_log(mark)}")
+            time.sleep(0.02)
 
     def error_log(self, start: int = 0) -> str:
         """The error log from byte ``start`` on (see :meth:`log_size`)."""
@@ -186,7 +207,13 @@ def run_nginx(
         )
         try:
             _wait_for_port(port, process, prefix)
-            yield NginxServer(port=port, prefix=prefix, process=process)
+            yield NginxServer(
+                port=port,
+                prefix=prefix,
+                process=process,
+                crl_path=files.get("crl"),
+                owner=drop,
+            )
         finally:
             process.terminate()
             try:

@@ -40,6 +40,9 @@ class Pki:
     other_ca_cert: Path
     other_client_cert: Path  # issued by the other CA
     other_client_key: Path
+    maker: str  # "openssl" or "minica"
+    ca_dir: Path  # the CA directory (openssl ca's or minica's)
+    out_dir: Path  # where issued keys and certificates go
 
 
 # -- the openssl-made PKI ----------------------------------------------------------------------
@@ -135,6 +138,9 @@ def make_openssl_pki(d: Path) -> Pki:
         other_ca_cert=d / "other" / "cacert.pem",
         other_client_cert=other[0],
         other_client_key=other[1],
+        maker="openssl",
+        ca_dir=d / "ca",
+        out_dir=d,
     )
 
 
@@ -184,6 +190,9 @@ def make_minica_pki(d: Path) -> Pki:
         other_ca_cert=d / "other" / "cacert.pem",
         other_client_cert=d / "intruder.crt",
         other_client_key=d / "intruder.key",
+        maker="minica",
+        ca_dir=d / "ca",
+        out_dir=d,
     )
 
 
@@ -271,3 +280,46 @@ def test_nginx_runs_unprivileged(server: NginxServer) -> None:
         pytest.skip("no /proc here")
     uids = next(line for line in status.read_text().splitlines() if line.startswith("Uid:"))
     assert all(int(uid) != 0 for uid in uids.split()[1:]), uids
+
+
+def _issue_client(pki: Pki, name: str) -> tuple[Path, Path]:
+    """One more client certificate from the PKI's CA, made by its own tool."""
+    if pki.maker == "openssl":
+        return _openssl_issue(
+            pki.ca_dir, pki.ca_dir / "openssl.cnf", name, "client_ext", pki.out_dir
+        )
+    minica("issue", pki.ca_dir, name, "--profile", "client", "--out-dir", pki.out_dir)
+    return pki.out_dir / f"{name}.crt", pki.out_dir / f"{name}.key"
+
+
+def _revoke_and_publish(pki: Pki, cert: Path) -> None:
+    """Revoke ``cert`` and regenerate the CA's crl.pem, with the PKI's own tool."""
+    if pki.maker == "openssl":
+        cnf = pki.ca_dir / "openssl.cnf"
+        _openssl("ca", "-config", cnf, "-revoke", cert, "-crl_reason", "superseded")
+        _openssl("ca", "-config", cnf, "-gencrl", "-out", pki.crl)
+    else:
+        minica("revoke", pki.ca_dir, cert, "--reason", "superseded")
+        minica("crl", pki.ca_dir)
+
+
+def test_revocation_reaches_a_running_server(pki: Pki, tmp_path: Path) -> None:
+    """Served, then revoked + new CRL + nginx reload: refused, while client1 is still served."""
+    cert, key = _issue_client(pki, "client3")
+    with run_nginx(
+        tmp_path / "nginx", cert=pki.server_cert, key=pki.server_key, client_ca=pki.ca_cert,
+        crl=pki.crl,
+    ) as server:  # fmt: skip
+        before = curl(server, cacert=pki.ca_cert, cert=cert, key=key)
+        assert (before.returncode, before.status) == (0, 200), before.stderr
+        _revoke_and_publish(pki, cert)
+        reload_mark = server.log_size()
+        server.reload_crl(pki.crl)
+        mark = server.log_size()
+        after = curl(server, cacert=pki.ca_cert, cert=cert, key=key)
+        assert (after.returncode, after.status) == (0, 400), after.stderr + server.error_log(
+            reload_mark
+        )
+        assert "(23:certificate revoked)" in server.error_log(mark)
+        still = curl(server, cacert=pki.ca_cert, cert=pki.client1_cert, key=pki.client1_key)
+        assert (still.returncode, still.status) == (0, 200), still.stderr
