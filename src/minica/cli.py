@@ -92,7 +92,7 @@ def _write(path: str, data: bytes | str, *, mode: int = 0o644, force: bool = Tru
     ``-`` writes to standard output. Private files get ``mode`` 0600 from creation on, so a
     key is never readable by others, not even for a moment, and are fsynced: a new key exists
     nowhere else. Certificates, requests and CRLs are not (the CA directory keeps its own
-    durable copy; an fsync costs more than the rest of ``minica sign`` on some disks).
+    durable copy of what it issues and publishes).
     """
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -102,10 +102,8 @@ def _write(path: str, data: bytes | str, *, mode: int = 0o644, force: bool = Tru
         return
     if not force:
         _refuse_existing(path)
-    import secrets
-
     directory = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{os.urandom(6).hex()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), mode)
     try:
         with os.fdopen(fd, "wb") as f:
