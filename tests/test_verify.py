@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import RunOpenssl
 from minica import oids, profiles
-from minica.cert import Certificate, TBSCertificate
+from minica.cert import Certificate, TBSCertificate, load_certificate
 from minica.crl import CertificateRevocationList, create_crl
 from minica.errors import ValidationError
 from minica.extensions import (
@@ -495,3 +496,31 @@ def test_bad_arguments_are_refused(chains: dict[str, Case]) -> None:
         verify_chain(case.leaf.der, trusted=case.trusted)  # type: ignore[arg-type]
     with pytest.raises(ValidationError, match="naive"):
         verify_chain(case.leaf, trusted=case.trusted, now=datetime(2024, 1, 1))
+
+
+OPENSSL_MADE = ["leaf-ca", "leaf-ec", "leaf-many", "leaf-pss", "leaf-sha512", "leaf-v1", "inter"]
+
+
+@pytest.mark.parametrize("name", OPENSSL_MADE)
+@pytest.mark.parametrize("trust", ["root", "inter"])
+def test_openssl_made_chains_agree(
+    tmp_path: Path, name: str, trust: str, run_openssl: RunOpenssl
+) -> None:
+    """Certificates made by openssl (PSS, SHA-512, v1, EC subject key, via an intermediate):
+    verify_chain reports what openssl verify reports, trusting the root or only the
+    intermediate (code 2 then: the trusted intermediate's issuer is missing)."""
+    certs = Path(__file__).parent / "data" / "certs"
+    leaf = load_certificate((certs / f"{name}.pem").read_bytes())
+    trusted = load_certificate((certs / f"{trust}.pem").read_bytes())
+    untrusted = load_certificate((certs / "inter.pem").read_bytes())
+    done = run_openssl(
+        "verify", "-CAfile", certs / f"{trust}.pem", "-untrusted", certs / "inter.pem",
+        certs / f"{name}.pem", check=False,
+    )  # fmt: skip
+    expected = (0, 0)
+    if done.returncode != 0:
+        m = _OPENSSL_ERROR.search((done.stdout + done.stderr).decode())
+        assert m, done
+        expected = (int(m.group(1)), int(m.group(2)))
+    result = verify_chain(leaf, trusted=(trusted,), untrusted=(untrusted,))
+    assert (result.code, result.depth) == expected, result.message

@@ -161,7 +161,8 @@ def _build(
 ) -> tuple[list[Certificate], int, int]:
     """Build the path (openssl build_chain); returns (chain, error code, error depth)."""
     chain = [leaf]
-    anchored = leaf in trusted
+    # openssl trusts the leaf itself only when it is self-signed (no -partial_chain).
+    anchored = leaf in trusted and _self_signed(leaf)
     while not anchored:
         if len(chain) > _MAX_DEPTH:
             return chain, 22, len(chain) - 1
