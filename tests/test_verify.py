@@ -524,3 +524,81 @@ def test_openssl_made_chains_agree(
         expected = (int(m.group(1)), int(m.group(2)))
     result = verify_chain(leaf, trusted=(trusted,), untrusted=(untrusted,))
     assert (result.code, result.depth) == expected, result.message
+
+
+# -- differential: random chains against openssl verify -----------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_WINDOWS = {
+    "current": (NOW - timedelta(days=1), 30),
+    "expired": (NOW - timedelta(days=60), 30),
+    "future": (NOW + timedelta(days=2), 30),
+}
+_CA_SHAPES = st.fixed_dictionaries(
+    {
+        "ca": st.sampled_from([True, True, True, False]),
+        "cert_sign": st.sampled_from([True, True, True, False]),
+        "path_length": st.sampled_from([None, None, 0, 1]),
+        "window": st.sampled_from(["current", "current", "current", "expired", "future"]),
+    }
+)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    intermediates=st.lists(_CA_SHAPES, min_size=0, max_size=2),
+    leaf_window=st.sampled_from(["current", "current", "expired", "future"]),
+    revoked=st.booleans(),
+    with_crl=st.booleans(),
+    tamper=st.sampled_from([False, False, False, True]),
+)
+def test_random_chains_agree_with_openssl(
+    tmp_path: Path,
+    intermediates: list[dict[str, object]],
+    leaf_window: str,
+    revoked: bool,
+    with_crl: bool,
+    tamper: bool,
+) -> None:
+    """Random chains (CA flag, keyCertSign, pathlen, validity, revocation, tampering):
+    verify_chain and openssl verify report the same code at the same depth."""
+    keys = [_key("rsa2048-a.pem"), _key("rsa3072.pem"), _key("rsa4096.pem"), _key("rsa2048-b.pem")]
+    root = make_cert("/CN=R", keys[0], profile=profiles.root_ca, serial=1, days=3650)
+    issuer, issuer_key, untrusted = root, keys[0], []
+    for i, shape in enumerate(intermediates, start=1):
+        usage = KeyUsage(key_cert_sign=bool(shape["cert_sign"]), crl_sign=True)
+        if shape["ca"]:
+            profile = profiles.intermediate_ca(path_length=shape["path_length"], key_usage=usage)
+        else:
+            profile = profiles.server
+        start, days = _WINDOWS[str(shape["window"])]
+        cert = make_cert(
+            f"/CN=I{i}", keys[i], issuer=issuer, issuer_key=issuer_key, profile=profile,
+            serial=10 + i, start=start, days=days,
+        )  # fmt: skip
+        untrusted.append(cert)
+        issuer, issuer_key = cert, keys[i]
+    start, days = _WINDOWS[leaf_window]
+    leaf = make_cert(
+        "/CN=L", keys[3], issuer=issuer, issuer_key=issuer_key, serial=99, start=start, days=days
+    )
+    if tamper:
+        raw = bytearray(leaf.der)
+        raw[-7] ^= 0x10
+        leaf = Certificate.from_der(bytes(raw))
+    crls = ()
+    if with_crl:
+        entries = [(99, NOW - timedelta(hours=2), "keyCompromise")] if revoked else []
+        crls = (
+            create_crl(issuer, issuer_key, entries, crl_number=1, now=NOW - timedelta(hours=1)),
+        )
+    case = write_case(
+        Case(name="random", leaf=leaf, trusted=(root,), untrusted=tuple(untrusted), crls=crls),
+        tmp_path / f"c{len(list(tmp_path.iterdir()))}",
+    )
+    result = verify_chain(
+        leaf, trusted=(root,), untrusted=untrusted, crls=crls, crl_check="leaf" if crls else None
+    )
+    assert (result.code, result.depth) == openssl_verify(case), result.message
