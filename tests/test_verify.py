@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import RunOpenssl
 from minica import oids, profiles
 from minica.cert import Certificate, TBSCertificate, load_certificate
 from minica.crl import CertificateRevocationList, create_crl
@@ -504,7 +504,10 @@ OPENSSL_MADE = ["leaf-ca", "leaf-ec", "leaf-many", "leaf-pss", "leaf-sha512", "l
 @pytest.mark.parametrize("name", OPENSSL_MADE)
 @pytest.mark.parametrize("trust", ["root", "inter"])
 def test_openssl_made_chains_agree(
-    tmp_path: Path, name: str, trust: str, run_openssl: RunOpenssl
+    tmp_path: Path,
+    name: str,
+    trust: str,
+    run_openssl: Callable[..., subprocess.CompletedProcess[bytes]],
 ) -> None:
     """Certificates made by openssl (PSS, SHA-512, v1, EC subject key, via an intermediate):
     verify_chain reports what openssl verify reports, trusting the root or only the
