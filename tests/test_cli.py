@@ -876,3 +876,24 @@ def test_demo_refuses_an_existing_ca(ca: Path) -> None:
     before = snapshot(ca)
     assert_one_line_error(minica("demo", ca))
     assert snapshot(ca) == before
+
+
+def test_show_reads_a_certificate_after_text(ca: Path, tmp_path: Path) -> None:
+    """`show` reads what `openssl x509 -text` / `openssl ca -out` write: text, then the PEM."""
+    texty = tmp_path / "texty.pem"
+    texty.write_text(openssl("x509", "-in", ca / "cacert.pem", "-text").stdout)
+    out = ok("show", texty)
+    assert out.startswith("Certificate:")
+    assert out == ok("show", ca / "cacert.pem")
+
+
+def test_show_of_a_text_file_is_one_clear_line(ca: Path) -> None:
+    """A file that is neither PEM nor DER (here the empty index) is named in one error line."""
+    assert_one_line_error(minica("show", ca / "index.txt"), "index.txt", "neither PEM nor DER")
+
+
+def test_asn1_schema_honours_depth(ca: Path) -> None:
+    """`asn1 --schema module.Type --depth N` stops at depth N."""
+    out = ok("asn1", ca / "cacert.pem", "--schema", "rfc5280.Certificate", "--depth", "1")
+    depths = [int(m) for m in re.findall(r":d=(\d+)", out)]
+    assert depths and max(depths) == 1

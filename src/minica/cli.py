@@ -445,12 +445,14 @@ def _show_one(kind: str, data: bytes, args: argparse.Namespace, path: str) -> st
     return _public_key_text(data)
 
 
-def _sniff_der(data: bytes) -> str:
+def _sniff_der(data: bytes, path: str) -> str:
     """Which kind of DER object ``data`` is, by shape (RFC 5280 4.1, 5.1; RFC 2986 4.2)."""
     from minica import der
     from minica.errors import DecodeError
 
-    root = der.decode(data, what="file")
+    if data[:1] != b"\x30":
+        raise DecodeError(f"{path}: neither PEM nor DER (a certificate, request, CRL or key)")
+    root = der.decode(data, what=path)
     kids = root.children if root.tag == der.SEQUENCE else ()
     if len(kids) == 3 and kids[0].tag == der.SEQUENCE:
         tags = [child.tag for child in kids[0].children]
@@ -465,7 +467,7 @@ def _sniff_der(data: bytes) -> str:
         return "key"  # PKCS#1 RSAPrivateKey or PKCS#8 PrivateKeyInfo
     if len(kids) == 2 and kids[0].tag == der.SEQUENCE:
         return "pub" if kids[1].tag == der.BIT_STRING else "key"  # SPKI or encrypted PKCS#8
-    raise DecodeError("file: not a certificate, request, CRL or key in DER")
+    raise DecodeError(f"{path}: not a certificate, request, CRL or key in DER")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -487,7 +489,8 @@ def cmd_show(args: argparse.Namespace) -> int:
             lines.append(f"private key: {bundle.key.size}-bit RSA")
         print("\n".join(lines))
         return 0
-    if data.lstrip()[:11] == b"-----BEGIN ":
+    # PEM may follow text, as in what `openssl ca -out` and `openssl x509 -text` write.
+    if b"-----BEGIN " in data:
         from minica import pem
 
         blocks = pem.decode_all(data, what=path)
@@ -502,7 +505,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             raise CLIError(f"{path}: nothing minica can show (PEM: {labels})")
         sys.stdout.write("\n".join(texts))
         return 0
-    sys.stdout.write(_show_one(_sniff_der(data), data, args, path))
+    sys.stdout.write(_show_one(_sniff_der(data, path), data, args, path))
     return 0
 
 
@@ -514,7 +517,7 @@ def cmd_asn1(args: argparse.Namespace) -> int:
     data = _read(args.file)
     try:
         if args.schema and "." in args.schema:
-            lines = explain.explain_with_schema(data, args.schema)
+            lines = explain.explain_with_schema(data, args.schema, max_depth=args.depth)
         else:
             lines = explain.explain(
                 data, schema=args.schema, max_depth=args.depth, show_hex=args.hex
@@ -522,7 +525,7 @@ def cmd_asn1(args: argparse.Namespace) -> int:
     except DecodeError:
         # Show the readable part, then the one-line error (from the top-level handler).
         raw = data
-        if data.lstrip()[:11] == b"-----BEGIN ":
+        if b"-----BEGIN " in data:
             from minica import pem
 
             blocks = pem.decode_all(data, what=args.file)
