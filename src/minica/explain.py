@@ -17,7 +17,8 @@ from typing import Any
 
 from minica import der, oids, pem
 from minica.errors import DecodeError, MinicaError
-from minica.name import Name
+from minica.extensions import KEY_USAGE_NAMES
+from minica.name import _STRING_TAGS, Name
 
 __all__ = ["Line", "explain", "explain_with_schema", "render"]
 
@@ -122,18 +123,6 @@ EXTENSION_VALUES: dict[str, Spec] = {
     oids.CERTIFICATE_POLICIES: seq_of("CertificatePolicies", "policyInformation", ANY),
     oids.NAME_CONSTRAINTS: seq("NameConstraints", tag=der.SEQUENCE),
 }
-
-_KEY_USAGE_BITS = (
-    "digitalSignature",
-    "nonRepudiation",
-    "keyEncipherment",
-    "dataEncipherment",
-    "keyAgreement",
-    "keyCertSign",
-    "cRLSign",
-    "encipherOnly",
-    "decipherOnly",
-)
 
 
 def _extension_field(extension: der.Element) -> Spec:
@@ -405,7 +394,7 @@ def _value(el: der.Element, spec: Spec, show_hex: bool) -> tuple[str, str]:
             width = len(data) * 8
             names = [
                 n
-                for i, n in enumerate(_KEY_USAGE_BITS)
+                for i, n in enumerate(KEY_USAGE_NAMES)
                 if i < width and bits >> (width - 1 - i) & 1
             ]
             return ", ".join(names), _short_hex(data)
@@ -427,19 +416,6 @@ _GENERAL_NAME_TEXT = {
     0x86: "uniformResourceIdentifier",
     0x87: "iPAddress",
 }
-
-_STRING_TAGS = frozenset(
-    (
-        der.UTF8_STRING,
-        der.PRINTABLE_STRING,
-        der.IA5_STRING,
-        der.VISIBLE_STRING,
-        der.NUMERIC_STRING,
-        der.BMP_STRING,
-        der.UNIVERSAL_STRING,
-        der.TELETEX_STRING,
-    )
-)
 
 
 def _short_hex(data: bytes, limit: int = 16) -> str:
