@@ -40,7 +40,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Final, Literal
 
@@ -762,7 +762,7 @@ class CA:
             raise TypeError(
                 f"revoke: expected a Certificate or int serial, got {type(cert_or_serial).__name__}"
             )
-        when = _now(now)
+        when = profiles.now_utc(now)
         if reason is not None and reason.casefold() == "unspecified":
             reason = None
         with self._locked():
@@ -797,7 +797,7 @@ class CA:
 
     def update_expired(self, now: datetime | None = None) -> int:
         """Mark valid entries whose expiry has passed as ``E`` (``openssl ca -updatedb``)."""
-        when = _now(now)
+        when = profiles.now_utc(now)
         with self._locked():
             text = self._index_text()
             entries = parse_index(text)
@@ -846,22 +846,12 @@ class CA:
                 crl_number=number,
                 days=days,
                 hours=hours,
-                now=_now(now),
+                now=profiles.now_utc(now),
             )
             # The number moves first: a crash may skip a CRL number but never reuse one.
             _replace(self.crlnumber_path, format_serial_file(number + 1).encode(), keep_old=True)
             _replace(self.crl_path, crl.to_pem().encode("ascii"))
         return crl
-
-
-def _now(now: datetime | None) -> datetime:
-    if now is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    if not isinstance(now, datetime):
-        raise TypeError(f"now must be a datetime, got {type(now).__name__}")
-    if now.tzinfo is None or now.utcoffset() is None:
-        raise ValidationError(f"now: naive datetime {now.isoformat()}, give tzinfo=UTC")
-    return now.astimezone(UTC).replace(microsecond=0)
 
 
 def _check_free(target: Path) -> None:

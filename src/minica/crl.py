@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from minica import der, oids, pem
 from minica.algorithms import HASH_OIDS, SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
+from minica.extensions import CRL_REASONS
 from minica.keys import RSAPublicKey
 from minica.name import Name
 
@@ -44,18 +45,7 @@ _REVOKED = "crl.tbsCertList.revokedCertificates"
 _PEM_LABELS = ("X509 CRL",)
 
 #: CRLReason names (RFC 5280 5.3.1) -> ENUMERATED value; 7 is not used.
-REASONS: dict[str, int] = {
-    "unspecified": 0,
-    "keyCompromise": 1,
-    "cACompromise": 2,
-    "affiliationChanged": 3,
-    "superseded": 4,
-    "cessationOfOperation": 5,
-    "certificateHold": 6,
-    "removeFromCRL": 8,
-    "privilegeWithdrawn": 9,
-    "aACompromise": 10,
-}
+REASONS: dict[str, int] = CRL_REASONS
 _REASON_BY_CODE = {v: k for k, v in REASONS.items()}
 # openssl's spellings (its index.txt says CACompromise) are accepted as aliases.
 _REASON_ALIASES = {name.lower(): name for name in REASONS}

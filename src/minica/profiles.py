@@ -48,6 +48,7 @@ __all__ = [
     "client",
     "get_profile",
     "intermediate_ca",
+    "now_utc",
     "random_serial",
     "root_ca",
     "self_signed",
@@ -185,7 +186,8 @@ def random_serial() -> int:
             return serial
 
 
-def _now(now: datetime | None) -> datetime:
+def now_utc(now: datetime | None = None) -> datetime:
+    """``now`` checked to be aware and moved to UTC, whole seconds; the clock when None."""
     if now is None:
         return datetime.now(UTC).replace(microsecond=0)
     if not isinstance(now, datetime):
@@ -258,7 +260,7 @@ def self_signed(
     if not name and requested is None:
         raise ValidationError("self_signed: empty subject and no subjectAltName")
     public_key = key.public_key()
-    start = _now(now)
+    start = now_utc(now)
     key_id = public_key.key_id()
     tbs = TBSCertificate(
         serial_number=check_serial_number(random_serial() if serial is None else serial),
@@ -344,7 +346,7 @@ def sign_csr(
     )
     if not csr.subject and san is None:
         raise PolicyError("sign_csr: the request has an empty subject and no subjectAltName")
-    start = _now(now)
+    start = now_utc(now)
     tbs = TBSCertificate(
         serial_number=check_serial_number(random_serial() if serial is None else serial),
         issuer=issuer_cert.subject,  # byte-identical to the issuer's subject (RFC 5280 4.1.2.4)
