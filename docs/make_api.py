@@ -23,6 +23,7 @@ if str(ROOT / "src") not in sys.path:
     sys.path.insert(0, str(ROOT / "src"))
 
 import minica  # noqa: E402
+from minica._record import complete  # noqa: E402
 
 # Submodules documented with their whole __all__, in this order, with a one-line purpose.
 MODULES = [
@@ -82,6 +83,8 @@ def _annotation(annotation: Any) -> str:
 def _signature(name: str, obj: Any, *, returns: bool = True) -> str:
     """``name(params) -> return``, wrapped one parameter per line when too long."""
     try:
+        if isinstance(obj, type):
+            complete(obj)  # a lazily built record class: finish it to see its fields
         sig = inspect.signature(obj)
     except (TypeError, ValueError):
         return f"{name}(...)"

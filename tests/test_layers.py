@@ -12,6 +12,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "minica"
 LAYERS = {
     "errors": 0,
     "_version": 0,
+    "_record": 0,
     "der": 1,
     "pem": 1,
     "oids": 1,

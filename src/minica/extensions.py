@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import datetime
 from encodings import idna as _idna
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from minica import der, oids
+from minica._record import record
 from minica.der import Element
 from minica.errors import DecodeError, ValidationError
 from minica.name import Name
@@ -117,7 +118,7 @@ class GeneralName:
         return self.to_text()
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class DNSName(GeneralName):
     """dNSName [2] IA5String; non-ASCII labels become IDNA A-labels (Python's IDNA 2003 codec)."""
 
@@ -148,7 +149,7 @@ def _to_a_labels(name: str) -> str:
     return ".".join(labels)
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class RFC822Name(GeneralName):
     """rfc822Name [1] IA5String: an e-mail address (or, in name constraints, a host/domain)."""
 
@@ -164,7 +165,7 @@ class RFC822Name(GeneralName):
         return "email:" + _no_nul(self.value)
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class UniformResourceIdentifier(GeneralName):
     """uniformResourceIdentifier [6] IA5String."""
 
@@ -190,7 +191,7 @@ def _check_ia5(kind: str, value: object) -> None:
         raise ValidationError(f"{kind} {value!r}: non-ASCII character (IA5String)")
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class IPAddress(GeneralName):
     """iPAddress [7]: 4 or 16 octets; in name constraints a network as address + mask."""
 
@@ -233,7 +234,7 @@ def _ip_text(packed: bytes) -> str:
     return ":".join(f"{packed[i] << 8 | packed[i + 1]:X}" for i in range(0, 16, 2))
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class DirectoryName(GeneralName):
     """directoryName [4] EXPLICIT Name."""
 
@@ -264,7 +265,7 @@ _OTHERNAME_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class OtherName(GeneralName):
     """otherName [0]: ``type_id`` (dotted OID) and ``value``, the DER of the [0] EXPLICIT ANY."""
 
@@ -325,7 +326,7 @@ def _dump(value: bytes) -> str:
     return "".join(chr(b) if 0x20 <= b <= 0x7E or b in (0x0A, 0x0D) else "." for b in value)
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class RegisteredID(GeneralName):
     """registeredID [8] OBJECT IDENTIFIER (dotted)."""
 
@@ -338,7 +339,7 @@ class RegisteredID(GeneralName):
         return "Registered ID:" + oids.long_name(self.value)
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class X400Address(GeneralName):
     """x400Address [3], kept as its DER (openssl prints it as unsupported)."""
 
@@ -351,7 +352,7 @@ class X400Address(GeneralName):
         return "X400Name:<unsupported>"
 
 
-@dataclass(frozen=True)
+@record(kw_only=False)
 class EDIPartyName(GeneralName):
     """ediPartyName [5], kept as its DER (openssl prints it as unsupported)."""
 
@@ -489,7 +490,7 @@ _CACHE: dict[tuple[str, bool, bytes], Extension] = {}
 _MARK = "\x00extnValue\x00"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Extension:
     """An X.509 extension value (RFC 5280 4.1 Extension): ``oid``, ``critical``, extnValue.
 
@@ -583,7 +584,7 @@ def _critical(value: object) -> None:
         raise TypeError(f"critical must be a bool, got {type(value).__name__}")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class UnrecognizedExtension(Extension):
     """An extension minica does not interpret: OID, criticality and extnValue kept as they are."""
 
@@ -618,7 +619,7 @@ class UnrecognizedExtension(Extension):
 # -- Basic constraints, key usage, extended key usage ---------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class BasicConstraints(Extension):
     """Basic Constraints, RFC 5280 4.2.1.9: ``ca`` and ``path_length`` (pathLenConstraint).
 
@@ -707,7 +708,7 @@ KEY_USAGE_NAMES = (
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class KeyUsage(Extension):
     """Key Usage, RFC 5280 4.2.1.3: the nine named bits (critical by default, "SHOULD")."""
 
@@ -734,7 +735,7 @@ class KeyUsage(Extension):
     def from_names(cls, names: Iterable[str], *, critical: bool = True) -> KeyUsage:
         """From openssl's bit names (``digitalSignature``, ``keyCertSign``; ``contentCommitment``
         is accepted for ``nonRepudiation``)."""
-        flags: dict[str, bool] = {}
+        flags: dict[str, Any] = {}
         for name in names:
             key = "nonRepudiation" if name == "contentCommitment" else name
             if key not in KEY_USAGE_NAMES:
@@ -830,7 +831,7 @@ def _dotted(value: str, kind: str) -> str:
         raise ValidationError(f"{kind}: unknown name {value!r}") from e
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class ExtendedKeyUsage(Extension):
     """Extended Key Usage, RFC 5280 4.2.1.12: purpose OIDs, dotted (short names accepted)."""
 
@@ -871,7 +872,7 @@ class ExtendedKeyUsage(Extension):
 # -- Alternative names ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class _GeneralNamesExtension(Extension):
     """Shared form of the extensions whose value is ``GeneralNames``."""
 
@@ -906,21 +907,21 @@ class _GeneralNamesExtension(Extension):
         return [", ".join(n.to_text() for n in self.names)]
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class SubjectAlternativeName(_GeneralNamesExtension):
     """Subject Alternative Name, RFC 5280 4.2.1.6 (critical only when the subject is empty)."""
 
     oid: ClassVar[str] = oids.SUBJECT_ALT_NAME
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class IssuerAlternativeName(_GeneralNamesExtension):
     """Issuer Alternative Name, RFC 5280 4.2.1.7 (same form as the subject's)."""
 
     oid: ClassVar[str] = oids.ISSUER_ALT_NAME
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class CertificateIssuer(_GeneralNamesExtension):
     """Certificate Issuer CRL entry extension, RFC 5280 5.3.3 (critical)."""
 
@@ -931,7 +932,7 @@ class CertificateIssuer(_GeneralNamesExtension):
 # -- Key identifiers ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class SubjectKeyIdentifier(Extension):
     """Subject Key Identifier, RFC 5280 4.2.1.2 (non-critical)."""
 
@@ -967,7 +968,7 @@ class SubjectKeyIdentifier(Extension):
         return _hex_colon(self.digest)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class AuthorityKeyIdentifier(Extension):
     """Authority Key Identifier, RFC 5280 4.2.1.1: keyIdentifier [0], authorityCertIssuer [1]
     and authorityCertSerialNumber [2] (issuer and serial together or not at all)."""
@@ -1100,7 +1101,7 @@ def _bn_text(n: int) -> str:
     return ("-0x" if n < 0 else "0x") + hexed
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class _NumberExtension(Extension):
     """Shared form of CRL Number and Delta CRL Indicator (a CRLNumber INTEGER)."""
 
@@ -1129,14 +1130,14 @@ class _NumberExtension(Extension):
         return _bn_text(self.number)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class CRLNumber(_NumberExtension):
     """CRL Number, RFC 5280 5.2.3: a non-negative INTEGER of at most 20 octets (non-critical)."""
 
     oid: ClassVar[str] = oids.CRL_NUMBER
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class DeltaCRLIndicator(_NumberExtension):
     """Delta CRL Indicator, RFC 5280 5.2.4: the base CRL's number (critical)."""
 
@@ -1175,7 +1176,7 @@ _REASON_TEXT = {
 }
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class CRLReason(Extension):
     """Reason Code, RFC 5280 5.3.1: an ENUMERATED reason, by its RFC name (non-critical)."""
 
@@ -1219,7 +1220,7 @@ def _time_text(when: datetime) -> str:
     return f"{when:%b} {when.day:2d} {when:%H:%M:%S} {when.year} GMT"
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class InvalidityDate(Extension):
     """Invalidity Date, RFC 5280 5.3.2: a GeneralizedTime (non-critical)."""
 
@@ -1245,7 +1246,7 @@ class InvalidityDate(Extension):
         return _time_text(self.when)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class NetscapeComment(Extension):
     """Netscape Comment (nsComment): an IA5String openssl still prints."""
 
@@ -1480,7 +1481,7 @@ def _names_or_none(kind: str, names: object) -> tuple[GeneralName, ...] | None:
     return _check_names(kind, names)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class DistributionPoint:
     """DistributionPoint, RFC 5280 4.2.1.13: a full name (URIs) or a name relative to the CRL
     issuer, optional ``reasons`` (ReasonFlags names) and an optional ``crl_issuer``."""
@@ -1594,7 +1595,7 @@ def _distribution_point(el: Element, what: str) -> DistributionPoint:
     )
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class CRLDistributionPoints(Extension):
     """CRL Distribution Points, RFC 5280 4.2.1.13 (non-critical)."""
 
@@ -1646,7 +1647,7 @@ class CRLDistributionPoints(Extension):
         return "\n".join(p.to_text(indent) for p in self.points)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class FreshestCRL(CRLDistributionPoints):
     """Freshest CRL (delta CRL distribution point), RFC 5280 4.2.1.15 (non-critical)."""
 
@@ -1656,7 +1657,7 @@ class FreshestCRL(CRLDistributionPoints):
 # -- Authority information access (RFC 5280 4.2.2.1) ---------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class AccessDescription:
     """AccessDescription: ``method`` (dotted OID, e.g. OCSP) and ``location`` (a GeneralName)."""
 
@@ -1687,7 +1688,7 @@ def _access_method(value: str) -> str:
     return _dotted(value, "accessMethod")
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class AuthorityInformationAccess(Extension):
     """Authority Information Access, RFC 5280 4.2.2.1: OCSP responders and CA issuer URIs."""
 
@@ -1766,7 +1767,7 @@ class AuthorityInformationAccess(Extension):
         return [d.to_text() for d in self.descriptions]
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class SubjectInformationAccess(AuthorityInformationAccess):
     """Subject Information Access, RFC 5280 4.2.2.2 (same form as the authority's)."""
 
@@ -1803,7 +1804,7 @@ def _read_subtrees(el: Element, what: str) -> tuple[GeneralName, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class NameConstraints(Extension):
     """Name Constraints, RFC 5280 4.2.1.10: permitted and excluded subtrees (critical).
 
@@ -1863,7 +1864,7 @@ class NameConstraints(Extension):
 _DISPLAY_TEXT_TAGS = (der.IA5_STRING, der.VISIBLE_STRING, der.BMP_STRING, der.UTF8_STRING)
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class NoticeReference:
     """NoticeReference: the organization and notice numbers of a user notice."""
 
@@ -1873,7 +1874,7 @@ class NoticeReference:
     organization_tag: int = der.UTF8_STRING
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class UserNotice:
     """UserNotice qualifier, RFC 5280 4.2.1.4: optional notice reference and explicit text."""
 
@@ -1907,7 +1908,7 @@ class UserNotice:
         return lines
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class PolicyQualifier:
     """A policy qualifier minica does not interpret: its OID and the qualifier's DER."""
 
@@ -1918,7 +1919,7 @@ class PolicyQualifier:
 Qualifier = str | UserNotice | PolicyQualifier
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class PolicyInformation:
     """PolicyInformation: a policy OID and its qualifiers (CPS URI strings, UserNotice values)."""
 
@@ -2026,7 +2027,7 @@ def _policy_information(el: Element, what: str) -> PolicyInformation:
     return _new(PolicyInformation, policy_id=policy_id, qualifiers=tuple(qualifiers))
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class CertificatePolicies(Extension):
     """Certificate Policies, RFC 5280 4.2.1.4: PolicyInformation values (non-critical)."""
 
