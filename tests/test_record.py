@@ -1,0 +1,92 @@
+"""minica._record: lazily processed frozen dataclasses behave exactly like dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from typing import ClassVar
+
+import pytest
+
+from minica._record import complete, fields, record
+
+
+def _fresh() -> tuple[type, type]:
+    """A base record and a subclass, defined anew so no test sees them already processed."""
+
+    @record
+    class Base:
+        kind: ClassVar[str] = "base"
+        a: int
+        b: tuple[int, ...] = dataclasses.field(default_factory=tuple)
+
+    @record(kw_only=False)
+    class Child(Base):
+        c: str = "x"
+
+    return Base, Child
+
+
+def test_nothing_is_generated_before_first_use() -> None:
+    """Defining a record costs no dataclass processing."""
+    base, _ = _fresh()
+    assert "__dataclass_fields__" not in base.__dict__
+
+
+def test_instances_are_frozen_keyword_only_values() -> None:
+    """Keyword-only construction, equality, hashing, repr and immutability as dataclass."""
+    base, _ = _fresh()
+    one, same, other = base(a=1), base(a=1), base(a=2, b=(3,))
+    assert one == same and hash(one) == hash(same) and one != other
+    assert repr(other).endswith("Base(a=2, b=(3,))")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        one.a = 5  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        base(1)  # type: ignore[misc]
+
+
+def test_subclass_completes_its_base_and_keeps_options() -> None:
+    """A subclass used first still gets the base's fields; kw_only=False allows positionals."""
+    base, child = _fresh()
+    c = child(c="y", a=1)
+    assert (c.a, c.b, c.c) == (1, (), "y")
+    assert "__dataclass_fields__" in base.__dict__
+    assert dataclasses.replace(c, a=7).a == 7
+
+
+def test_equality_and_repr_before_any_construction_by_that_class() -> None:
+    """Placeholders for __eq__/__repr__/__hash__ complete the class too (e.g. after unpickling)."""
+    base, _ = _fresh()
+    obj = object.__new__(base)
+    object.__setattr__(obj, "a", 1)
+    object.__setattr__(obj, "b", ())
+    assert repr(obj).endswith("Base(a=1, b=())")
+    assert obj == base(a=1)
+
+
+def test_fields_and_signature_after_complete() -> None:
+    """fields() and complete() give introspection what dataclasses would."""
+    base, child = _fresh()
+    assert [f.name for f in fields(child)] == ["a", "b", "c"]
+    assert str(inspect.signature(complete(base))).startswith("(*, a: 'int'")
+
+
+def test_hand_written_eq_is_kept_and_hashing_matches_dataclass() -> None:
+    """A class that defines __eq__ keeps it, and hashes exactly as the dataclass twin does."""
+
+    @record
+    class Loose:
+        v: int
+
+        def __eq__(self, other: object) -> bool:
+            return True
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Twin:
+        v: int
+
+        def __eq__(self, other: object) -> bool:
+            return True
+
+    assert Loose(v=1) == 5
+    assert hash(Loose(v=1)) == hash(Twin(v=1))
