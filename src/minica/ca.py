@@ -47,7 +47,6 @@ from typing import Final, Literal
 from minica import oids, profiles
 from minica._opensslcnf import render_openssl_cnf
 from minica.cert import Certificate, load_certificate
-from minica.crl import CertificateRevocationList, RevokedCertificate, create_crl
 from minica.csr import CertificateSigningRequest, create_csr, load_csr
 from minica.errors import CAError, DecodeError, PassphraseError, PolicyError, ValidationError
 from minica.index import (
@@ -63,6 +62,11 @@ from minica.index import (
 )
 from minica.keys import RSAPrivateKey, generate_private_key, load_private_key, save_private_key
 from minica.name import Name
+
+# crl is loaded by generate_crl only: signing, the common path, need not pay for it.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from minica.crl import CertificateRevocationList, RevokedCertificate
 
 __all__ = [
     "CA",
@@ -839,6 +843,8 @@ class CA:
             else:
                 number = 1
             revoked = _revoked_items(self._index_text())
+            from minica.crl import create_crl
+
             crl = create_crl(
                 self.certificate,
                 key,
@@ -878,6 +884,8 @@ def _fast_time(text: str) -> datetime:
 
 def _revoked_items(text: str) -> list[tuple[int, datetime, str | None] | RevokedCertificate]:
     """The CRL entries for the R lines of an index.txt, as ``openssl ca -gencrl`` makes them."""
+    from minica.crl import RevokedCertificate
+
     rows = _REVOKED_RE.findall(text)
     expected = text.count("\nR") + text.startswith("R")
     if len(rows) != expected or "\\\t" in text:
@@ -919,6 +927,8 @@ def _revoked_items(text: str) -> list[tuple[int, datetime, str | None] | Revoked
 def _revoked_from_entries(
     entries: Sequence[IndexEntry],
 ) -> list[tuple[int, datetime, str | None] | RevokedCertificate]:
+    from minica.crl import RevokedCertificate
+
     items: list[tuple[int, datetime, str | None] | RevokedCertificate] = []
     for e in entries:
         if e.status != "R" or e.revocation is None:
