@@ -90,3 +90,45 @@ def test_hand_written_eq_is_kept_and_hashing_matches_dataclass() -> None:
 
     assert Loose(v=1) == 5
     assert hash(Loose(v=1)) == hash(Twin(v=1))
+
+
+def test_new_completes_the_class_for_fast_paths() -> None:
+    """An instance made by new() (no __init__) still supports replace() and fields()."""
+    from minica._record import new
+
+    base, _ = _fresh()
+    obj = new(base)
+    obj.__dict__.update(a=1, b=())
+    assert dataclasses.replace(obj, a=2) == base(a=2)
+
+
+def test_parsed_objects_support_replace_in_a_fresh_process() -> None:
+    """In a new interpreter, parsed extensions and index entries work with replace()."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    code = (
+        "import dataclasses\n"
+        "from minica.extensions import Extensions, SubjectAlternativeName, DNSName\n"
+        "from minica.index import IndexEntry\n"
+        "from minica import der\n"
+        "san = SubjectAlternativeName.from_strings(['a.example'])\n"
+        "el = der.decode(der.sequence(__import__('minica.extensions', fromlist=['x'])"
+        ".encode_extension(san)))\n"
+        "ext = Extensions.from_element(el, what='x').get(SubjectAlternativeName)\n"
+        "print(dataclasses.replace(ext, critical=True).critical)\n"
+        "line = 'V\\t301231235959Z\\t\\t01\\tunknown\\t/CN=a\\n'\n"
+        "e = IndexEntry.parse_line(line)\n"
+        "print(dataclasses.replace(e, status='E').status)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "E"]

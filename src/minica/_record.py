@@ -27,7 +27,7 @@ else:  # typing costs start-up time; at run time these decorators change nothing
         return f
 
 
-__all__ = ["complete", "fields", "record"]
+__all__ = ["complete", "fields", "new", "record"]
 
 _OPTIONS = "__record_options__"
 _PLACEHOLDERS = "__record_placeholders__"
@@ -95,6 +95,17 @@ def complete(cls: type) -> type:
         if _OPTIONS in klass.__dict__:
             _process(klass)
     return cls
+
+
+def new(cls: type[_T]) -> _T:
+    """``object.__new__(cls)`` for fast paths that fill ``__dict__`` themselves.
+
+    Such an instance never ran ``__init__``, so the class is completed here: ``replace`` and
+    ``fields`` then work on it as on any dataclass instance.
+    """
+    if "__dataclass_fields__" not in cls.__dict__:
+        complete(cls)
+    return object.__new__(cls)
 
 
 def fields(cls_or_instance: Any) -> tuple[dataclasses.Field[Any], ...]:

@@ -7,10 +7,10 @@ explicit parameters (RFC 4055 section 3.1), encoded exactly as OpenSSL 3 writes 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from minica import der, oids
+from minica._record import record
 from minica.errors import DecodeError, ValidationError
 
 if TYPE_CHECKING:  # keys imports this module; only the type checker needs the reverse
@@ -66,7 +66,7 @@ def hash_algorithm_der(hash: str) -> bytes:
 _RSA_ENCRYPTION_DER = der.sequence(der.oid(RSA_ENCRYPTION), der.null())
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class SignatureAlgorithm:
     """An RSA signature algorithm: PKCS#1 v1.5 or RSASSA-PSS (RFC 4055 sections 3.1 and 5).
 

@@ -9,10 +9,11 @@ frozen :class:`CertificateSigningRequest` that keeps the exact ``der`` and ``inf
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from minica import der, oids, pem, text
+from minica._record import record
 from minica.algorithms import SignatureAlgorithm
 from minica.cert import parse_spki
 from minica.errors import DecodeError, ValidationError
@@ -46,7 +47,7 @@ _PRINTABLE_TAGS = frozenset(
 )
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Attribute:
     """One request attribute (RFC 2986 4.1): a type OID and the DER of each value."""
 
@@ -66,7 +67,7 @@ class Attribute:
         return tuple(out)
 
 
-@dataclass(frozen=True, kw_only=True, eq=False, repr=False)
+@record(eq=False, repr=False)
 class CertificateSigningRequest:
     """A parsed PKCS#10 CertificationRequest (RFC 2986 4) with its exact bytes.
 

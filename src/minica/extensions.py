@@ -18,7 +18,7 @@ from encodings import idna as _idna
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from minica import der, oids
-from minica._record import record
+from minica._record import new, record
 from minica.der import Element
 from minica.errors import DecodeError, ValidationError
 from minica.name import Name
@@ -81,7 +81,7 @@ IPValue = (
 
 def _new(cls: type[_T], **fields: Any) -> _T:
     """Make a frozen dataclass instance from already-checked parsed fields (no __init__ cost)."""
-    obj = object.__new__(cls)
+    obj = new(cls)
     obj.__dict__.update(fields)
     return obj
 
@@ -115,7 +115,16 @@ class GeneralName:
 
     def print_text(self) -> str:
         """openssl's ``GENERAL_NAME_print`` form (CRL distribution points, name constraints)."""
-        return self.to_text()
+        try:
+            return self.to_text()
+        except _Unprintable:
+            # GENERAL_NAME_print has no such refusal: ASN1_STRING_print shows each byte
+            # outside printable ASCII (bar CR/LF) as '.'.
+            label = _PRINT_LABELS.get(type(self).__name__)
+            value = getattr(self, "value", None)
+            if label is None or not isinstance(value, str):
+                raise
+            return label + "".join(c if " " <= c <= "~" or c in "\r\n" else "." for c in value)
 
 
 @record(kw_only=False)
@@ -310,6 +319,9 @@ class OtherName(GeneralName):
         return f"othername:{label}:{string[1]}"
 
 
+_PRINT_LABELS = {"DNSName": "DNS:", "RFC822Name": "email:", "UniformResourceIdentifier": "URI:"}
+
+
 class _Unprintable(Exception):
     """openssl's i2v printer fails for this value; it then dumps the raw extnValue."""
 
@@ -427,7 +439,7 @@ def _general_names(el: Element, what: str, networks: bool = False) -> tuple[Gene
         if k.tag == 0x82:  # the common case first: a dNSName, its path built only on error
             c = k.content
             if c.isascii():
-                gn = object.__new__(DNSName)
+                gn = new(DNSName)
                 gn.__dict__["value"] = c.decode("ascii")
                 out.append(gn)
                 continue
@@ -766,7 +778,7 @@ class KeyUsage(Extension):
             fields = {a: bool(value >> i & 1) for i, a in enumerate(_KU_FIELDS)}
             if len(_KU_CACHE) < 1024:
                 _KU_CACHE[content] = fields
-        obj = object.__new__(cls)
+        obj = new(cls)
         d = obj.__dict__
         d.update(fields)
         d["critical"] = critical
@@ -1361,7 +1373,7 @@ class Extensions:
                     _CACHE[oid, critical, value] = ext
             by_oid[oid] = ext
             items.append(ext)
-        obj = object.__new__(cls)
+        obj = new(cls)
         obj._items = tuple(items)
         obj._by_oid = by_oid
         obj._der = el.raw

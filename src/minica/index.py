@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Final, Literal
 
+from minica._record import new, record
 from minica.errors import CAError, ValidationError
 
 __all__ = [
@@ -251,7 +252,7 @@ def parse_attr(text: str, *, filename: str = "index.txt.attr") -> bool | None:
 # --- index.txt ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class IndexEntry:
     """One ``index.txt`` line (openssl apps/ca.c, DB_type .. DB_name), field for field.
 
@@ -440,7 +441,7 @@ class IndexEntry:
         )
 
 
-_new = object.__new__
+_new = new
 _set = object.__setattr__
 _from_iso = datetime.fromisoformat
 

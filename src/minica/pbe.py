@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from minica import _aes, der, oids
+from minica._record import record
 from minica.errors import DecodeError, PassphraseError, ValidationError
 
 __all__ = [
@@ -202,7 +202,7 @@ def _repeat_to_blocks(data: bytes, v: int) -> bytes:
 # PBES2
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class PBES2Params:
     """PBES2 parameters with PBKDF2 and AES-CBC, RFC 8018 section 6.2 and appendix A.4.
 

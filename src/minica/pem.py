@@ -11,14 +11,15 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from minica._record import record
 from minica.errors import DecodeError
 
 __all__ = ["Block", "decode", "decode_all", "encode", "load_der"]
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Block:
     """One PEM block: its label, decoded DER and any RFC 1421 headers."""
 

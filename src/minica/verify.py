@@ -14,10 +14,10 @@ does by default or not at all): certificate policies, delta CRLs and indirect CR
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from minica import oids
+from minica._record import record
 from minica.cert import Certificate
 from minica.crl import CertificateRevocationList
 from minica.errors import InvalidSignature, ValidationError
@@ -72,7 +72,7 @@ _ANY_EKU = "2.5.29.37.0"  # anyExtendedKeyUsage, RFC 5280 4.2.1.12
 _MAX_DEPTH = 100  # openssl's default verify depth
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class VerifyResult:
     """The outcome of :func:`verify_chain`: the path built (leaf first) and the first error."""
 
