@@ -633,3 +633,64 @@ def test_pkcs1_verify_with_salt_length_refused(key: RSAPrivateKey) -> None:
     """Passing PSS-only options to a PKCS#1 v1.5 verification is a ValidationError."""
     with pytest.raises(ValidationError, match="PSS only"):
         key.public_key().verify(key.sign(b"m"), b"m", salt_length=32)
+
+
+def _spki(pkcs1: bytes, *, algorithm: bytes | None = None, unused: int = 0) -> bytes:
+    alg = (
+        der.sequence(der.oid("1.2.840.113549.1.1.1"), der.null())
+        if algorithm is None
+        else algorithm
+    )
+    return der.sequence(alg, der.tlv(der.BIT_STRING, bytes((unused,)) + pkcs1))
+
+
+def test_spki_fast_path_equals_careful_path() -> None:
+    """The lean SPKI parse gives the same key as the step-by-step walk."""
+    data = (DATA / "rsa2048-a.pub.der").read_bytes()
+    el = der.decode(data)
+    fast = keys._rsa_spki_fast(el)
+    careful = keys._pkcs1_public_key(der.decode(el[1].as_bit_string_bytes()), "x")
+    assert fast == careful == RSAPublicKey.from_spki_element(el)
+    assert fast is not None and fast.spki_der() == data and hash(fast) == hash(careful)
+
+
+@pytest.mark.parametrize(
+    ("spki", "message"),
+    [
+        (_spki(der.sequence(der.integer(2**64), der.integer(3))), r"modulus must be odd"),
+        (_spki(der.sequence(der.integer(2**64 + 1), der.integer(1))), r"exponent must be odd"),
+        (
+            _spki(der.sequence(der.integer(15), der.integer(15))),
+            r"exponent must be odd, >= 3 and < n",
+        ),
+        (_spki(der.sequence(der.integer(2**64 + 1), der.integer(4))), r"exponent must be odd"),
+        (_spki(der.sequence(der.integer(2**64 + 1))), r"expected 2 elements, found 1"),
+        (_spki(der.sequence(der.integer(2**64 + 1), der.null())), r"publicExponent: expected INT"),
+        (_spki(der.sequence(der.integer(2**64 + 1), der.integer(3)) + b"\x00"), r"trailing"),
+        (_spki(der.integer(2**64 + 1)), r"subjectPublicKey: expected SEQUENCE, found INTEGER"),
+        (_spki(b"\x30\x81\x05" + b"\x02\x01\x03" * 2), r"non-minimal length"),
+        (_spki(b"\x30\x07\x02\x02\x00\x05\x02\x01\x03"), r"non-minimal INTEGER"),
+        (_spki(der.sequence(der.integer(2**64 + 1), der.integer(2)), unused=1), r"unused bits"),
+        (_spki(b"", unused=0), r"empty input"),
+        (
+            _spki(
+                der.sequence(der.integer(9), der.integer(3)),
+                algorithm=der.sequence(der.oid("1.2.840.113549.1.1.1")),
+            ),
+            r"parameters must be NULL, found none",
+        ),
+        (
+            _spki(
+                der.sequence(der.integer(9), der.integer(3)),
+                algorithm=der.sequence(der.oid("1.2.840.10045.2.1"), der.null()),
+            ),
+            r"expected rsaEncryption",
+        ),
+    ],
+)
+def test_spki_fast_path_refuses_what_the_careful_path_refuses(spki: bytes, message: str) -> None:
+    """Any SPKI the careful walk rejects is a DecodeError naming the field, never a key."""
+    el = der.decode(spki)
+    assert keys._rsa_spki_fast(el) is None
+    with pytest.raises(DecodeError, match=r"^subjectPublicKeyInfo.*" + message):
+        RSAPublicKey.from_spki_element(el)

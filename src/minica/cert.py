@@ -604,9 +604,10 @@ def parse_spki(el: der.Element, what: str) -> tuple[RSAPublicKey | None, str]:
 
     RSA keys are parsed strictly; other algorithms are only checked for shape and kept as bytes.
     """
-    kids = el.expect(der.SEQUENCE, what).expect_children(what, 2)
-    if kids[0].raw == _RSA_ALGORITHM:
+    kids = el.children
+    if el.tag == der.SEQUENCE and len(kids) == 2 and kids[0].raw == _RSA_ALGORITHM:
         return RSAPublicKey.from_spki_element(el, what=what), oids.RSA_ENCRYPTION
+    kids = el.expect(der.SEQUENCE, what).expect_children(what, 2)
     w = f"{what}.algorithm"
     alg_kids = kids[0].expect(der.SEQUENCE, w).expect_children(w, 1, 2)
     dotted = alg_kids[0].expect(der.OID, f"{w}.algorithm").as_oid(f"{w}.algorithm")

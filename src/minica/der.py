@@ -48,6 +48,7 @@ __all__ = [
     "context",
     "decode",
     "decode_at",
+    "decode_string",
     "decode_time",
     "enumerated",
     "explicit",
@@ -148,15 +149,17 @@ class Element:
     ``number`` is the tag number, also for high tag numbers.
     """
 
-    __slots__ = ("_data", "children", "header_length", "length", "number", "offset", "tag")
+    # ``number`` is derived from ``tag``; only a high tag number (>= 31) is stored, in
+    # ``_number``. Fewer stores per element keep decode() fast (one Element per TLV).
+    __slots__ = ("_data", "_number", "children", "header_length", "length", "offset", "tag")
 
     tag: int
-    number: int
     offset: int
     header_length: int
     length: int
     children: tuple[Element, ...]
     _data: bytes
+    _number: int
 
     def __init__(
         self,
@@ -170,11 +173,18 @@ class Element:
     ) -> None:
         self._data = data
         self.tag = tag
-        self.number = number
+        if tag & 0x1F == 0x1F:
+            self._number = number
         self.offset = offset
         self.header_length = header_length
         self.length = length
         self.children = children
+
+    @property
+    def number(self) -> int:
+        """The tag number (X.690 8.1.2), also for high tag numbers."""
+        number = self.tag & 0x1F
+        return self._number if number == 0x1F else number
 
     # -- position and bytes ---------------------------------------------------------------
     @property
@@ -325,6 +335,14 @@ def decode(data: bytes | bytearray | memoryview, *, what: str = "DER") -> Elemen
         data = bytes(data)
     if not data:
         raise DecodeError(f"{what}: empty input, expected a DER element at byte 0")
+    # The hot loop reads the top-level header inline too; anything but exactly one element
+    # (an error, trailing bytes) is parsed again below, which names the problem.
+    try:
+        top = _parse_children(data, 0, len(data), 0, what)
+    except DecodeError:
+        top = ()
+    if len(top) == 1:
+        return top[0]
     element, end = _parse(data, 0, len(data), 0, what)
     if end != len(data):
         raise DecodeError(
@@ -397,61 +415,84 @@ def _parse(data: bytes, pos: int, limit: int, depth: int, what: str) -> tuple[El
 
 
 def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> tuple[Element, ...]:
-    """Parse the elements filling ``data[pos:end]``; the hot loop of decode()."""
+    """Parse the elements filling ``data[pos:end]``; the hot loop of decode().
+
+    Headers in the common forms (tag number below 31; short, 81 xx or 82 xx xx length) are
+    read inline; anything else, and every malformed header, goes through :func:`_header`,
+    which owns the error messages. The inline reads may look past ``end`` (even past the
+    data: IndexError); such a header always fails ``cend > end`` and is then re-read by
+    _header, which names what is truncated.
+    """
     if depth > MAX_DEPTH:
         raise DecodeError(f"{what}: nesting deeper than {MAX_DEPTH} at byte {pos}")
     kids: list[Element] = []
     append = kids.append
-    new = _new_element
-    oid_cache = _OID_CACHE
-    checks = _CHECK_AT
-    while pos < end:
-        start = pos
-        tag = data[pos]
-        # Fast path: low tag number and short-form length (nearly every element in PKI data).
-        if tag & 0x1F != 0x1F and pos + 1 < end and data[pos + 1] < 0x80:
-            number = tag & 0x1F
+    start = pos
+    try:
+        while pos < end:
+            start = pos
+            tag = data[pos]
             length = data[pos + 1]
-            pos += 2
+            if tag & 0x1F == 0x1F:
+                # High tag number: rare, and the only case that stores ``_number``.
+                el, pos = _parse(data, start, end, depth, what)
+                append(el)
+                continue
+            if length < 0x80:
+                pos += 2
+            elif length == 0x82 and data[pos + 2]:  # minimal: first octet nonzero
+                length = (data[pos + 2] << 8) | data[pos + 3]
+                pos += 4
+            elif length == 0x81 and data[pos + 2] >= 0x80:  # minimal: short form won't do
+                length = data[pos + 2]
+                pos += 3
+            else:
+                tag, _, pos, length = _header(data, start, end, what)
             cend = pos + length
             if cend > end:
-                raise DecodeError(
-                    f"{what}: truncated {tag_name(tag)}, length {length} "
-                    f"runs past the end at byte {start}"
-                )
-        else:
-            tag, number, pos, length = _header(data, pos, end, what)
-            cend = pos + length
-        # Made without calling __init__ (a Python call per TLV is a sixth of the decode time);
-        # the attributes set are exactly those __init__ sets.
-        el = new(Element)
-        el._data = data
-        el.tag = tag
-        el.number = number
-        el.offset = start
-        el.header_length = pos - start
-        el.length = length
-        if tag & 0x20:  # constructed
-            if tag in _PRIMITIVE_ONLY:
-                raise DecodeError(
-                    f"{what}: constructed {tag_name(tag ^ CONSTRUCTED)} is not DER at byte {start}"
-                )
-            el.children = _parse_children(data, pos, cend, depth + 1, what)
-        else:
-            el.children = ()
-            # Universal primitives carry DER rules, one direct call per type (OCTET STRING has
-            # none); an OID already in the cache was checked when it was cached.
-            if tag < 0x20:
-                if tag == OID:
-                    if data[pos:cend] not in oid_cache:
-                        _check_oid(data[pos:cend], start, what)
-                else:
-                    check = checks.get(tag)
-                    if check is not None:
-                        check(data, start, pos, cend, what)
-        append(el)
-        pos = cend
+                raise _header_error(data, start, end, what)
+            # Made without calling __init__ (a Python call per TLV is a sixth of the decode
+            # time); the attributes set are exactly those __init__ sets for a low tag number.
+            el = _new_element(Element)
+            el._data = data
+            el.tag = tag
+            el.offset = start
+            el.header_length = pos - start
+            el.length = length
+            if tag & 0x20:  # constructed
+                if tag in _PRIMITIVE_ONLY:
+                    raise DecodeError(
+                        f"{what}: constructed {tag_name(tag ^ CONSTRUCTED)} is not DER "
+                        f"at byte {start}"
+                    )
+                el.children = _parse_children(data, pos, cend, depth + 1, what)
+            else:
+                el.children = ()
+                # Universal primitives carry DER rules, one direct call per type (OCTET STRING
+                # has none); an OID already in the cache was checked when it was cached.
+                if tag < 0x20:
+                    if tag == OID:
+                        if data[pos:cend] not in _OID_CACHE:
+                            _check_oid(data[pos:cend], start, what)
+                    else:
+                        check = _CHECK_AT.get(tag)
+                        if check is not None:
+                            check(data, start, pos, cend, what)
+            append(el)
+            pos = cend
+    except IndexError:
+        # A header cut off by the end of the data (see the docstring).
+        raise _header_error(data, start, end, what) from None
     return tuple(kids)
+
+
+def _header_error(data: bytes, start: int, end: int, what: str) -> DecodeError:
+    """The DecodeError :func:`_header` raises for the malformed header at ``start``."""
+    try:
+        _header(data, start, end, what)
+    except DecodeError as e:
+        return e
+    return DecodeError(f"{what}: malformed header at byte {start}")  # not reached
 
 
 _new_element = object.__new__
@@ -571,7 +612,8 @@ def _decode_time(tag: int, c: bytes, offset: int, what: str) -> datetime:
             c[i + 4] * 10 + c[i + 5] - 528,
             c[i + 6] * 10 + c[i + 7] - 528,
             c[i + 8] * 10 + c[i + 9] - 528,
-            tzinfo=UTC,
+            0,
+            UTC,  # positional: a keyword argument costs a third of the call
         )
     except ValueError as e:
         raise DecodeError(f"{what}: impossible date or time ({e}) at byte {offset}") from e
@@ -583,7 +625,8 @@ _PRINTABLE = frozenset(
 _NUMERIC = frozenset(b"0123456789 ")
 
 
-def _decode_string(tag: int, c: bytes, offset: int, what: str) -> str:
+def decode_string(tag: int, c: bytes, offset: int, what: str) -> str:
+    """The text of a string type's content ``c`` (what ``Element.as_str`` returns), checked."""
     try:
         if tag == UTF8_STRING:
             return c.decode("utf-8")
@@ -622,6 +665,8 @@ def _decode_string(tag: int, c: bytes, offset: int, what: str) -> str:
         ) from e
     raise DecodeError(f"{what}: expected a string type, found {tag_name(tag)} at byte {offset}")
 
+
+_decode_string = decode_string
 
 _CHECKS: dict[int, _Check] = {
     BOOLEAN: _check_boolean,
@@ -684,6 +729,20 @@ def _at_printable(data: bytes, start: int, pos: int, end: int, what: str) -> Non
         raise DecodeError(f"{what}: character outside PrintableString alphabet at byte {start}")
 
 
+def _at_bit_string(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    # The common case (whole octets: keys, signatures) needs no slice.
+    if end == pos or data[pos]:
+        _check_bit_string(data[pos:end], start, what)
+
+
+def _at_utc_time(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    _decode_time(UTC_TIME, data[pos:end], start, what)
+
+
+def _at_generalized_time(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+    _decode_time(GENERALIZED_TIME, data[pos:end], start, what)
+
+
 def _at_refuse(data: bytes, start: int, pos: int, end: int, what: str) -> None:
     tag = data[start]
     if tag == 0:
@@ -709,6 +768,9 @@ _CHECK_AT: dict[int, _CheckAt] = {
     NULL: _at_null,
     UTF8_STRING: _at_utf8,
     PRINTABLE_STRING: _at_printable,
+    BIT_STRING: _at_bit_string,
+    UTC_TIME: _at_utc_time,
+    GENERALIZED_TIME: _at_generalized_time,
     0x00: _at_refuse,  # end-of-contents
     0x10: _at_refuse,  # SEQUENCE must be constructed
     0x11: _at_refuse,  # SET must be constructed

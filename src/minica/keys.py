@@ -771,6 +771,10 @@ def _check_rsa_algorithm(el: der.Element, what: str) -> None:
 
 def _public_key_from_spki(el: der.Element, what: str) -> RSAPublicKey:
     """SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }."""
+    key = _rsa_spki_fast(el)
+    if key is not None:
+        return key
+    # Something is off: the careful walk finds it and names the path.
     alg, bits = el.expect(der.SEQUENCE, what).expect_children(what, 2)
     _check_rsa_algorithm(alg, f"{what}.algorithm")
     w = f"{what}.subjectPublicKey"
@@ -781,6 +785,41 @@ def _public_key_from_spki(el: der.Element, what: str) -> RSAPublicKey:
     except DecodeError as exc:
         raise DecodeError(f"{exc} (inside the BIT STRING at byte {bits.offset})") from exc
     return _pkcs1_public_key(inner, w)
+
+
+def _rsa_spki_fast(el: der.Element) -> RSAPublicKey | None:
+    """The key of a well-formed rsaEncryption SPKI (the certificate-parsing hot path), or None
+    if anything is off; checks what the careful walk checks, without building error paths."""
+    kids = el.children
+    if el.tag != der.SEQUENCE or len(kids) != 2:
+        return None
+    alg, bits = kids
+    content = bits.content
+    # The exact DER of {rsaEncryption, NULL}, and a BIT STRING of whole octets.
+    if alg.raw != algorithms.rsa_encryption_der() or bits.tag != der.BIT_STRING:
+        return None
+    if content[:1] != b"\x00":
+        return None
+    try:
+        inner = der.decode(content[1:])
+        pair = inner.children
+        if inner.tag != der.SEQUENCE or len(pair) != 2:
+            return None
+        n_el, e_el = pair
+        if n_el.tag != der.INTEGER or e_el.tag != der.INTEGER:
+            return None
+        n, e = n_el.as_int(), e_el.as_int()
+    except DecodeError:
+        return None
+    # RSAPublicKey.__post_init__'s checks (n, e are ints here).
+    if n < 3 or not n & 1 or not 3 <= e < n or not e & 1:
+        return None
+    key = _new(RSAPublicKey)
+    key.__dict__.update(n=n, e=e)
+    return key
+
+
+_new = object.__new__
 
 
 _PRIVATE_FIELDS = (

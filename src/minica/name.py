@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from minica import der, oids
 from minica.der import Element
-from minica.errors import ValidationError
+from minica.errors import DecodeError, ValidationError
 
 __all__ = ["Name", "NameAttribute"]
 
@@ -152,25 +152,17 @@ class Name:
     @classmethod
     def from_element(cls, el: Element, *, what: str = "Name") -> Name:
         """A Name from a decoded element, keeping its exact bytes."""
-        el.expect(der.SEQUENCE, what)
-        rdns = []
-        for i, rdn in enumerate(el.children):
-            where = f"{what}.rdn[{i}]"
-            rdn.expect(der.SET, where)
-            if not rdn.children:
-                raise rdn.error(where, "empty RDN")
-            attrs = []
-            for atv in rdn.children:
-                atv.expect(der.SEQUENCE, where)
-                type_el, value_el = atv.expect_children(where, 2)
-                oid = type_el.expect(der.OID, f"{where}.type").as_oid(f"{where}.type")
-                if value_el.tag in _STRING_TAGS:
-                    value = value_el.as_str(f"{where}.value")
-                else:
-                    value = "#" + value_el.raw.hex()
-                attrs.append(NameAttribute(oid=oid, value=value, tag=value_el.tag))
-            rdns.append(tuple(attrs))
-        return cls(rdns=tuple(rdns), der=el.raw)
+        try:
+            rdns = _rdns_fast(el)
+        except (DecodeError, UnicodeDecodeError):
+            rdns = None
+        if rdns is None:
+            # Something is off: the careful walk finds it and names the path.
+            rdns = _rdns_checked(el, what)
+        # Known good: fill the frozen value directly (the dataclass __init__ is slower).
+        name = _new(cls)
+        name.__dict__.update(rdns=rdns, der=el.raw)
+        return name
 
     # -- reading --------------------------------------------------------------------------
     def to_der(self) -> bytes:
@@ -252,6 +244,77 @@ class Name:
         if len(self.rdns) != len(other.rdns):
             return False
         return all(_rdn_key(a) == _rdn_key(b) for a, b in zip(self.rdns, other.rdns, strict=True))
+
+
+_new = object.__new__
+# NameAttribute is a slots dataclass: its member descriptors set the frozen fields directly.
+_set_oid: Callable[[NameAttribute, str], None] = NameAttribute.__dict__["oid"].__set__
+_set_value: Callable[[NameAttribute, str], None] = NameAttribute.__dict__["value"].__set__
+_set_tag: Callable[[NameAttribute, int], None] = NameAttribute.__dict__["tag"].__set__
+_SEQUENCE, _SET, _OID, _UTF8 = der.SEQUENCE, der.SET, der.OID, der.UTF8_STRING
+_decode_string = der.decode_string
+
+
+def _rdns_fast(el: Element) -> tuple[tuple[NameAttribute, ...], ...] | None:
+    """The RDNs of a well-formed Name (the parse hot path), or None if anything is off.
+
+    Checks what :func:`_rdns_checked` checks, without building error paths; may also raise
+    DecodeError or UnicodeDecodeError (a bad string), which sends the caller to the careful
+    walk too.
+    """
+    if el.tag != _SEQUENCE:
+        return None
+    rdns = []
+    for rdn in el.children:
+        atvs = rdn.children
+        if rdn.tag != _SET or not atvs:
+            return None
+        attrs = []
+        for atv in atvs:
+            pair = atv.children
+            if atv.tag != _SEQUENCE or len(pair) != 2:
+                return None
+            type_el, value_el = pair
+            if type_el.tag != _OID:
+                return None
+            tag = value_el.tag
+            if tag == _UTF8:
+                value = value_el.content.decode("utf-8")  # UnicodeDecodeError: careful walk
+            elif tag in _STRING_TAGS:
+                value = _decode_string(tag, value_el.content, value_el.offset, "Name")
+            else:
+                value = "#" + value_el.raw.hex()
+            attr = _new(NameAttribute)
+            _set_oid(attr, type_el.as_oid())
+            _set_value(attr, value)
+            _set_tag(attr, tag)
+            attrs.append(attr)
+        rdns.append(tuple(attrs))
+    return tuple(rdns)
+
+
+def _rdns_checked(el: Element, what: str) -> tuple[tuple[NameAttribute, ...], ...]:
+    """Name ::= SEQUENCE OF RelativeDistinguishedName (SET SIZE (1..MAX) OF
+    AttributeTypeAndValue), walked step by step so that errors name the path and byte."""
+    el.expect(der.SEQUENCE, what)
+    rdns = []
+    for i, rdn in enumerate(el.children):
+        where = f"{what}.rdn[{i}]"
+        rdn.expect(der.SET, where)
+        if not rdn.children:
+            raise rdn.error(where, "empty RDN")
+        attrs = []
+        for atv in rdn.children:
+            atv.expect(der.SEQUENCE, where)
+            type_el, value_el = atv.expect_children(where, 2)
+            oid = type_el.expect(der.OID, f"{where}.type").as_oid(f"{where}.type")
+            if value_el.tag in _STRING_TAGS:
+                value = value_el.as_str(f"{where}.value")
+            else:
+                value = "#" + value_el.raw.hex()
+            attrs.append(NameAttribute(oid=oid, value=value, tag=value_el.tag))
+        rdns.append(tuple(attrs))
+    return tuple(rdns)
 
 
 def _fold(value: str) -> str:
