@@ -833,3 +833,40 @@ def test_import_minica_does_not_import_pyasn1() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+_TYPED = [
+    (der.oid("2.5.29.17"), "as_oid", "2.5.29.17"),
+    (der.utf8_string("héllo"), "as_str", "héllo"),
+    (der.printable_string("Example Co"), "as_str", "Example Co"),
+    (der.ia5_string("a@b"), "as_str", "a@b"),
+    (der.bmp_string("中文"), "as_str", "中文"),
+    (der.utc_time(datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)), "as_time", None),
+    (der.generalized_time(datetime(2050, 1, 2, 3, 4, 5, tzinfo=UTC)), "as_time", None),
+]
+
+
+@pytest.mark.parametrize(("encoded", "accessor", "value"), _TYPED)
+def test_typed_accessors_after_decode(encoded: bytes, accessor: str, value: object) -> None:
+    """as_oid/as_str/as_time give the same value nested or not, and refuse other types."""
+    nested = der.decode(der.sequence(der.null(), encoded)).children[1]
+    top = der.decode(encoded)
+    # An element made by hand (no value found by the decoder) decodes its content itself.
+    made = der.Element(encoded, top.tag, top.number, 0, top.header_length, top.length, ())
+    results = {getattr(el, accessor)() for el in (nested, top, made)}
+    assert len(results) == 1
+    if value is not None:
+        assert results == {value}
+    for other in {"as_oid", "as_str", "as_time"} - {accessor}:
+        if other == "as_oid":
+            continue  # as_oid reads any content as arcs (implicitly tagged OIDs)
+        with pytest.raises(DecodeError):
+            getattr(nested, other)()
+
+
+def test_as_oid_of_an_implicitly_tagged_element() -> None:
+    """as_oid reads an [8] registeredID's content as an OID, not a value kept for another type."""
+    el = der.decode(der.sequence(der.implicit(8, der.oid("1.2.3.4")), der.utf8_string("é")))
+    assert el.children[0].as_oid() == "1.2.3.4"
+    with pytest.raises(DecodeError):
+        el.children[1].as_oid()

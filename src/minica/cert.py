@@ -484,7 +484,9 @@ def _parse(data: bytes) -> Certificate:
     w = "certificate.signatureValue"
     signature = f.sig.expect(der.BIT_STRING, w).as_bit_string_bytes(w)
     version = 1
-    if f.version is not None:
+    if f.version is not None and f.version.raw == _V3:
+        version = 3  # the usual [0] { INTEGER 2 }, checked in one comparison
+    elif f.version is not None:
         w = "certificate.tbsCertificate.version"
         (v_el,) = f.version.expect_children(w, 1)
         value = v_el.expect(der.INTEGER, w).as_int(w)
@@ -568,6 +570,7 @@ def _parse(data: bytes) -> Certificate:
 
 
 _NO_EXTENSIONS = Extensions()
+_V3 = der.explicit(0, der.integer(2))
 _OPTIONAL = {0x81: "issuerUniqueID", 0x82: "subjectUniqueID", 0xA3: "extensions"}
 
 

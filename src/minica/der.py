@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 from minica.errors import DecodeError, ValidationError
 
-_Check = Callable[[bytes, int, str], None]
+# A DER check of a primitive's content: raises DecodeError, or returns the value it decoded
+# (an OID's text, a string, a time) for the element to keep, or None.
+_Check = Callable[[bytes, int, str], object]
 
 __all__ = [
     "BIT_STRING",
@@ -48,7 +51,6 @@ __all__ = [
     "context",
     "decode",
     "decode_at",
-    "decode_string",
     "decode_time",
     "enumerated",
     "explicit",
@@ -151,7 +153,18 @@ class Element:
 
     # ``number`` is derived from ``tag``; only a high tag number (>= 31) is stored, in
     # ``_number``. Fewer stores per element keep decode() fast (one Element per TLV).
-    __slots__ = ("_data", "_number", "children", "header_length", "length", "offset", "tag")
+    # ``_value`` is the value decode() computed while checking an OID, string or time (so the
+    # typed accessors do not decode the same content twice); unset otherwise.
+    __slots__ = (
+        "_data",
+        "_number",
+        "_value",
+        "children",
+        "header_length",
+        "length",
+        "offset",
+        "tag",
+    )
 
     tag: int
     offset: int
@@ -160,6 +173,7 @@ class Element:
     children: tuple[Element, ...]
     _data: bytes
     _number: int
+    _value: Any  # str for an OID or string type, datetime for a time type
 
     def __init__(
         self,
@@ -284,6 +298,11 @@ class Element:
 
     def as_oid(self, what: str = "OBJECT IDENTIFIER") -> str:
         """The dotted form of an OBJECT IDENTIFIER."""
+        if self.tag == OID:
+            try:
+                return self._value  # type: ignore[no-any-return]
+            except AttributeError:
+                pass
         c = self.content
         dotted = _OID_CACHE.get(c)
         if dotted is None:
@@ -316,10 +335,20 @@ class Element:
 
     def as_time(self, what: str = "Time") -> datetime:
         """A UTCTime or GeneralizedTime in RFC 5280 form, as an aware UTC datetime."""
+        if self.tag == UTC_TIME or self.tag == GENERALIZED_TIME:
+            try:
+                return self._value  # type: ignore[no-any-return]
+            except AttributeError:
+                pass
         return _decode_time(self.tag, self.content, self.offset, what)
 
     def as_str(self, what: str = "string") -> str:
         """The text of a string type (UTF8String, PrintableString, IA5String, BMPString, ...)."""
+        if self.tag in _STRING_TYPES:
+            try:
+                return self._value  # type: ignore[no-any-return]
+            except AttributeError:
+                pass
         return _decode_string(self.tag, self.content, self.offset, what)
 
 
@@ -426,7 +455,6 @@ def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> t
     if depth > MAX_DEPTH:
         raise DecodeError(f"{what}: nesting deeper than {MAX_DEPTH} at byte {pos}")
     kids: list[Element] = []
-    append = kids.append
     start = pos
     try:
         while pos < end:
@@ -436,7 +464,7 @@ def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> t
             if tag & 0x1F == 0x1F:
                 # High tag number: rare, and the only case that stores ``_number``.
                 el, pos = _parse(data, start, end, depth, what)
-                append(el)
+                kids.append(el)
                 continue
             if length < 0x80:
                 pos += 2
@@ -469,16 +497,20 @@ def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> t
             else:
                 el.children = ()
                 # Universal primitives carry DER rules, one direct call per type (OCTET STRING
-                # has none); an OID already in the cache was checked when it was cached.
+                # has none); an OID already in the cache was checked when it was cached. The
+                # text or time a check decodes is kept for the accessors.
                 if tag < 0x20:
                     if tag == OID:
-                        if data[pos:cend] not in _OID_CACHE:
-                            _check_oid(data[pos:cend], start, what)
+                        c = data[pos:cend]
+                        dotted = _OID_CACHE.get(c)
+                        el._value = dotted if dotted is not None else _check_oid(c, start, what)
                     else:
                         check = _CHECK_AT.get(tag)
                         if check is not None:
-                            check(data, start, pos, cend, what)
-            append(el)
+                            value = check(data, start, pos, cend, what)
+                            if value is not None:
+                                el._value = value
+            kids.append(el)
             pos = cend
     except IndexError:
         # A header cut off by the end of the data (see the docstring).
@@ -534,23 +566,25 @@ def _check_null(c: bytes, offset: int, what: str) -> None:
         raise DecodeError(f"{what}: NULL must be empty at byte {offset}")
 
 
-def _check_oid(c: bytes, offset: int, what: str) -> None:
-    if c not in _OID_CACHE:
+def _check_oid(c: bytes, offset: int, what: str) -> str:
+    dotted = _OID_CACHE.get(c)
+    if dotted is None:
         dotted = _decode_oid(c, offset, what)
         if len(_OID_CACHE) < 4096:
             _OID_CACHE[c] = dotted
+    return dotted
 
 
 def _check_time(tag: int) -> _Check:
-    def check(c: bytes, offset: int, what: str) -> None:
-        _decode_time(tag, c, offset, what)
+    def check(c: bytes, offset: int, what: str) -> datetime:
+        return _decode_time(tag, c, offset, what)
 
     return check
 
 
 def _check_string(tag: int) -> _Check:
-    def check(c: bytes, offset: int, what: str) -> None:
-        _decode_string(tag, c, offset, what)
+    def check(c: bytes, offset: int, what: str) -> str:
+        return _decode_string(tag, c, offset, what)
 
     return check
 
@@ -625,8 +659,7 @@ _PRINTABLE = frozenset(
 _NUMERIC = frozenset(b"0123456789 ")
 
 
-def decode_string(tag: int, c: bytes, offset: int, what: str) -> str:
-    """The text of a string type's content ``c`` (what ``Element.as_str`` returns), checked."""
+def _decode_string(tag: int, c: bytes, offset: int, what: str) -> str:
     try:
         if tag == UTF8_STRING:
             return c.decode("utf-8")
@@ -666,7 +699,19 @@ def decode_string(tag: int, c: bytes, offset: int, what: str) -> str:
     raise DecodeError(f"{what}: expected a string type, found {tag_name(tag)} at byte {offset}")
 
 
-_decode_string = decode_string
+# The string types: their checks decode the text, which the element keeps for as_str().
+_STRING_TYPES = frozenset(
+    (
+        UTF8_STRING,
+        PRINTABLE_STRING,
+        IA5_STRING,
+        VISIBLE_STRING,
+        NUMERIC_STRING,
+        BMP_STRING,
+        UNIVERSAL_STRING,
+        TELETEX_STRING,
+    )
+)
 
 _CHECKS: dict[int, _Check] = {
     BOOLEAN: _check_boolean,
@@ -677,22 +722,10 @@ _CHECKS: dict[int, _Check] = {
     OID: _check_oid,
     UTC_TIME: _check_time(UTC_TIME),
     GENERALIZED_TIME: _check_time(GENERALIZED_TIME),
-    **{
-        t: _check_string(t)
-        for t in (
-            UTF8_STRING,
-            PRINTABLE_STRING,
-            IA5_STRING,
-            VISIBLE_STRING,
-            NUMERIC_STRING,
-            BMP_STRING,
-            UNIVERSAL_STRING,
-            TELETEX_STRING,
-        )
-    },
+    **{t: _check_string(t) for t in _STRING_TYPES},
 }
 
-_CheckAt = Callable[[bytes, int, int, int, str], None]
+_CheckAt = Callable[[bytes, int, int, int, str], object]
 
 
 def _at_integer(data: bytes, start: int, pos: int, end: int, what: str) -> None:
@@ -715,18 +748,20 @@ def _at_null(data: bytes, start: int, pos: int, end: int, what: str) -> None:
         raise DecodeError(f"{what}: NULL must be empty at byte {start}")
 
 
-def _at_utf8(data: bytes, start: int, pos: int, end: int, what: str) -> None:
+def _at_utf8(data: bytes, start: int, pos: int, end: int, what: str) -> str:
     try:
-        data[pos:end].decode("utf-8")
+        return data[pos:end].decode("utf-8")
     except UnicodeDecodeError as e:
         raise DecodeError(
             f"{what}: invalid UTF8String encoding ({e.reason}) at byte {start}"
         ) from e
 
 
-def _at_printable(data: bytes, start: int, pos: int, end: int, what: str) -> None:
-    if not _PRINTABLE.issuperset(data[pos:end]):
+def _at_printable(data: bytes, start: int, pos: int, end: int, what: str) -> str:
+    c = data[pos:end]
+    if not _PRINTABLE.issuperset(c):
         raise DecodeError(f"{what}: character outside PrintableString alphabet at byte {start}")
+    return c.decode("ascii")
 
 
 def _at_bit_string(data: bytes, start: int, pos: int, end: int, what: str) -> None:
@@ -735,12 +770,12 @@ def _at_bit_string(data: bytes, start: int, pos: int, end: int, what: str) -> No
         _check_bit_string(data[pos:end], start, what)
 
 
-def _at_utc_time(data: bytes, start: int, pos: int, end: int, what: str) -> None:
-    _decode_time(UTC_TIME, data[pos:end], start, what)
+def _at_utc_time(data: bytes, start: int, pos: int, end: int, what: str) -> datetime:
+    return _decode_time(UTC_TIME, data[pos:end], start, what)
 
 
-def _at_generalized_time(data: bytes, start: int, pos: int, end: int, what: str) -> None:
-    _decode_time(GENERALIZED_TIME, data[pos:end], start, what)
+def _at_generalized_time(data: bytes, start: int, pos: int, end: int, what: str) -> datetime:
+    return _decode_time(GENERALIZED_TIME, data[pos:end], start, what)
 
 
 def _at_refuse(data: bytes, start: int, pos: int, end: int, what: str) -> None:
@@ -752,8 +787,8 @@ def _at_refuse(data: bytes, start: int, pos: int, end: int, what: str) -> None:
 
 
 def _at(check: _Check) -> _CheckAt:
-    def check_at(data: bytes, start: int, pos: int, end: int, what: str) -> None:
-        check(data[pos:end], start, what)
+    def check_at(data: bytes, start: int, pos: int, end: int, what: str) -> object:
+        return check(data[pos:end], start, what)
 
     return check_at
 

@@ -500,6 +500,7 @@ _CACHE: dict[tuple[str, bool, bytes], Extension] = {}
 # Placeholder field path while decoding inside Extensions.from_element, replaced by the real
 # path (``extensions[2].subjectAltName``) only when an error is reported.
 _MARK = "\x00extnValue\x00"
+_TRUE = der.boolean(True)
 
 
 @record
@@ -1333,6 +1334,9 @@ class Extensions:
             if k.tag == der.SEQUENCE and len(kids) == 2:
                 oid_el, value_el = kids
                 critical = False
+            elif k.tag == der.SEQUENCE and len(kids) == 3 and kids[1].raw == _TRUE:
+                oid_el, _, value_el = kids
+                critical = True
             else:
                 critical = _check_extension_shape(k, f"{what}[{len(items)}]")
                 oid_el, _, value_el = kids

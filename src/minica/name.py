@@ -154,7 +154,7 @@ class Name:
         """A Name from a decoded element, keeping its exact bytes."""
         try:
             rdns = _rdns_fast(el)
-        except (DecodeError, UnicodeDecodeError):
+        except DecodeError:
             rdns = None
         if rdns is None:
             # Something is off: the careful walk finds it and names the path.
@@ -251,16 +251,14 @@ _new = object.__new__
 _set_oid: Callable[[NameAttribute, str], None] = NameAttribute.__dict__["oid"].__set__
 _set_value: Callable[[NameAttribute, str], None] = NameAttribute.__dict__["value"].__set__
 _set_tag: Callable[[NameAttribute, int], None] = NameAttribute.__dict__["tag"].__set__
-_SEQUENCE, _SET, _OID, _UTF8 = der.SEQUENCE, der.SET, der.OID, der.UTF8_STRING
-_decode_string = der.decode_string
+_SEQUENCE, _SET, _OID = der.SEQUENCE, der.SET, der.OID
 
 
 def _rdns_fast(el: Element) -> tuple[tuple[NameAttribute, ...], ...] | None:
     """The RDNs of a well-formed Name (the parse hot path), or None if anything is off.
 
     Checks what :func:`_rdns_checked` checks, without building error paths; may also raise
-    DecodeError or UnicodeDecodeError (a bad string), which sends the caller to the careful
-    walk too.
+    DecodeError (a bad string), which sends the caller to the careful walk too.
     """
     if el.tag != _SEQUENCE:
         return None
@@ -278,12 +276,8 @@ def _rdns_fast(el: Element) -> tuple[tuple[NameAttribute, ...], ...] | None:
             if type_el.tag != _OID:
                 return None
             tag = value_el.tag
-            if tag == _UTF8:
-                value = value_el.content.decode("utf-8")  # UnicodeDecodeError: careful walk
-            elif tag in _STRING_TAGS:
-                value = _decode_string(tag, value_el.content, value_el.offset, "Name")
-            else:
-                value = "#" + value_el.raw.hex()
+            # as_oid/as_str return what decode() found when it checked the content.
+            value = value_el.as_str() if tag in _STRING_TAGS else "#" + value_el.raw.hex()
             attr = _new(NameAttribute)
             _set_oid(attr, type_el.as_oid())
             _set_value(attr, value)
