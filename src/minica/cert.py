@@ -244,6 +244,8 @@ class Certificate:
     @classmethod
     def from_der(cls, data: bytes) -> Certificate:
         """Parse a DER Certificate strictly; DecodeError names the field path and byte."""
+        if type(data) is bytes:  # the usual case, without a copy
+            return _parse(data)
         if not isinstance(data, bytes | bytearray | memoryview):
             raise TypeError(f"expected bytes, got {type(data).__name__}")
         return _parse(bytes(data))

@@ -504,7 +504,7 @@ def _parse_children(data: bytes, pos: int, end: int, depth: int, what: str) -> t
                         c = data[pos:cend]
                         dotted = _OID_CACHE.get(c)
                         el._value = dotted if dotted is not None else _check_oid(c, start, what)
-                    else:
+                    elif tag != OCTET_STRING:  # the one common type without a DER rule
                         check = _CHECK_AT.get(tag)
                         if check is not None:
                             value = check(data, start, pos, cend, what)

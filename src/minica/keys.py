@@ -794,10 +794,10 @@ def _rsa_spki_fast(el: der.Element) -> RSAPublicKey | None:
     if el.tag != der.SEQUENCE or len(kids) != 2:
         return None
     alg, bits = kids
-    content = bits.content
     # The exact DER of {rsaEncryption, NULL}, and a BIT STRING of whole octets.
-    if alg.raw != algorithms.rsa_encryption_der() or bits.tag != der.BIT_STRING:
+    if bits.tag != der.BIT_STRING or alg.raw != _RSA_ENCRYPTION_DER:
         return None
+    content = bits.content
     if content[:1] != b"\x00":
         return None
     try:
@@ -820,6 +820,7 @@ def _rsa_spki_fast(el: der.Element) -> RSAPublicKey | None:
 
 
 _new = object.__new__
+_RSA_ENCRYPTION_DER = algorithms.rsa_encryption_der()
 
 
 _PRIVATE_FIELDS = (
