@@ -23,11 +23,15 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import rsa
-
 import minica.pem as pem  # `from minica import pem` resolves to Any in mypy (package __getattr__)
-from minica import _aes, algorithms, der, oids, pbe
+from minica import algorithms, der, oids
 from minica.errors import DecodeError, InvalidSignature, PassphraseError, ValidationError
+
+# rsa (the package), pbe and _aes load where they are used: most commands never need them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import rsa
+
 
 __all__ = [
     "PUBLIC_EXPONENT",
@@ -331,11 +335,15 @@ class RSAPublicKey:
 
     def to_rsa(self) -> rsa.PublicKey:
         """The same key as an ``rsa`` package object."""
+        import rsa
+
         return rsa.PublicKey(self.n, self.e)
 
     @classmethod
     def from_rsa(cls, key: rsa.PublicKey) -> RSAPublicKey:
         """A minica public key from an ``rsa.PublicKey``."""
+        import rsa
+
         if not isinstance(key, rsa.PublicKey):
             raise TypeError(f"expected rsa.PublicKey, got {type(key).__name__}")
         return cls(n=int(key.n), e=int(key.e))
@@ -478,11 +486,15 @@ class RSAPrivateKey:
 
     def to_rsa(self) -> rsa.PrivateKey:
         """The same key as an ``rsa`` package object (for interop and as a test oracle)."""
+        import rsa
+
         return rsa.PrivateKey(self.n, self.e, self.d, self.p, self.q)
 
     @classmethod
     def from_rsa(cls, key: rsa.PrivateKey) -> RSAPrivateKey:
         """A minica key from an ``rsa.PrivateKey``; raises ValidationError if inconsistent."""
+        import rsa
+
         if not isinstance(key, rsa.PrivateKey):
             raise TypeError(f"expected rsa.PrivateKey, got {type(key).__name__}")
         p, q, d = int(key.p), int(key.q), int(key.d)
@@ -519,7 +531,7 @@ class RSAPrivateKey:
         format: str = "pkcs8",
         passphrase: str | bytes | None = None,
         *,
-        iterations: int = pbe.DEFAULT_ITERATIONS,
+        iterations: int | None = None,
         rng: Rng | None = None,
     ) -> bytes:
         """DER: PKCS#8 (default), encrypted PKCS#8 when ``passphrase`` is given, or PKCS#1.
@@ -540,6 +552,10 @@ class RSAPrivateKey:
         secret = _passphrase_bytes(passphrase)
         if not secret:
             raise ValidationError("private key passphrase: must not be empty")
+        from minica import pbe
+
+        if iterations is None:
+            iterations = pbe.DEFAULT_ITERATIONS
         params = pbe.PBES2Params.generate(_rng(rng), iterations=iterations)
         encrypted = pbe.encrypt(params, secret, self.pkcs8_der())
         # EncryptedPrivateKeyInfo ::= SEQUENCE { encryptionAlgorithm, encryptedData }
@@ -550,7 +566,7 @@ class RSAPrivateKey:
         format: str = "pkcs8",
         passphrase: str | bytes | None = None,
         *,
-        iterations: int = pbe.DEFAULT_ITERATIONS,
+        iterations: int | None = None,
         rng: Rng | None = None,
     ) -> str:
         """PEM ``PRIVATE KEY``, ``ENCRYPTED PRIVATE KEY`` (RFC 7468 10, 11) or ``RSA PRIVATE KEY``."""
@@ -896,6 +912,8 @@ def _encrypted_pkcs8(el: der.Element, passphrase: str | bytes | None) -> RSAPriv
     """EncryptedPrivateKeyInfo (RFC 5958 section 3) with PBES2."""
     what = "EncryptedPrivateKeyInfo"
     alg, data = el.expect(der.SEQUENCE, what).expect_children(what, 2)
+    from minica import pbe
+
     params = pbe.PBES2Params.from_element(alg, what=f"{what}.encryptionAlgorithm")
     ciphertext = data.expect(der.OCTET_STRING, f"{what}.encryptedData").as_bytes()
     if passphrase is None:
@@ -942,6 +960,8 @@ def _decrypt_legacy_pem(block: pem.Block, passphrase: str | bytes | None) -> byt
     if not block.der or len(block.der) % 16:
         raise DecodeError(f"{what}: ciphertext length {len(block.der)} is not a multiple of 16")
     try:
+        from minica import _aes
+
         return _aes.cbc_decrypt(key, iv, block.der)
     except DecodeError as exc:
         raise PassphraseError(f"{what}: bad padding after decryption (wrong passphrase?)") from exc
@@ -959,7 +979,7 @@ def save_private_key(
     overwrite: bool = False,
     *,
     format: str = "pkcs8",
-    iterations: int = pbe.DEFAULT_ITERATIONS,
+    iterations: int | None = None,
 ) -> None:
     """Write ``key`` as PEM to a new file created with mode 0600 (O_CREAT | O_EXCL).
 
