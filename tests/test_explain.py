@@ -193,3 +193,31 @@ def test_pyasn1_schema_depth_limit(artefacts: dict[str, Path]) -> None:
     """--depth also limits a --schema tree."""
     lines = explain_with_schema(artefacts["cert"].read_text(), "rfc5280.Certificate", max_depth=2)
     assert max(ln.depth for ln in lines) == 2
+
+
+DATA = Path(__file__).parent / "data"
+_LABELS = ("CERTIFICATE", "CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "X509 CRL")
+PKI_FILES = sorted(
+    p
+    for p in DATA.rglob("*.pem")
+    if any(b.label in _LABELS for b in pem.decode_all(p.read_bytes()))
+)
+
+
+@pytest.mark.parametrize("path", PKI_FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_every_certificate_csr_and_crl_lines_up_with_asn1parse(path: Path) -> None:
+    """For every certificate, CSR and CRL under tests/data: our offsets are asn1parse's."""
+    block = next(b for b in pem.decode_all(path.read_bytes()) if b.label in _LABELS)
+    lines = explain(block.der, encapsulated=False)
+    ours = [(ln.offset, ln.depth, ln.header_length, ln.length) for ln in lines]
+    out = subprocess.run(
+        [OPENSSL, "asn1parse", "-i", "-inform", "DER"],
+        input=block.der,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    theirs = [
+        tuple(map(int, m.groups()))
+        for m in re.finditer(r"^\s*(\d+):d=(\d+)\s+hl=(\d+)\s+l=\s*(\d+)", out, re.M)
+    ]
+    assert ours == theirs
