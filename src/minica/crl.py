@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from minica import der, oids, pem
+from minica import der, oids, pem, text
 from minica.algorithms import HASH_OIDS, SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
 from minica.extensions import CRL_REASONS
@@ -1099,8 +1099,6 @@ def _tbs_field(data: bytes, pos: int, end: int, name: str) -> tuple[der.Element,
 # Text like `openssl crl -text -noout`
 
 
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
 # openssl's text for each CRLReason (crypto/x509/v3_enum.c).
 _REASON_TEXT = {
     "unspecified": "Unspecified",
@@ -1127,14 +1125,6 @@ HOLD_INSTRUCTION_REJECT = oids.register(
 )
 
 
-def _time_text(when: datetime) -> str:
-    """ASN1_TIME_print's form: ``Jun  1 12:00:00 2024 GMT``."""
-    return (
-        f"{_MONTHS[when.month - 1]} {when.day:2d} {when.hour:02d}:{when.minute:02d}:"
-        f"{when.second:02d} {when.year} GMT"
-    )
-
-
 def _serial_text(serial: int) -> str:
     """i2a_ASN1_INTEGER: the magnitude in upper-case hex, two digits per octet."""
     sign = "-" if serial < 0 else ""
@@ -1153,15 +1143,15 @@ def _extension_text(ext: ExtensionLike) -> str:
     """openssl's value text for one extension (unindented lines)."""
     to_text = getattr(ext, "to_text", None)
     if callable(to_text):
-        text = to_text()
-        if isinstance(text, str):
-            return text
+        rendered = to_text()
+        if isinstance(rendered, str):
+            return rendered
     value = ext.to_der()
     try:
         if ext.oid == oids.CRL_REASON:
             return _REASON_TEXT[_decode_reason(value)]
         if ext.oid == oids.INVALIDITY_DATE:
-            return _time_text(_decode_invalidity(value))
+            return text.time_text(_decode_invalidity(value))
         if ext.oid == oids.CRL_NUMBER:
             number = _decode_crl_number(value)
             return str(number) if number < 1 << 128 else f"0x{number:X}"
@@ -1201,24 +1191,6 @@ def _extensions_text(title: str, extensions: Sequence[ExtensionLike], indent: in
     return lines
 
 
-def _pss_text(algorithm: SignatureAlgorithm, indent: int) -> list[str]:
-    """rsa_pss_param_print: the RSASSA-PSS parameters, as openssl lays them out."""
-    pad = " " * indent
-    hash = algorithm.hash
-    mgf1 = algorithm.mgf1_hash or hash
-    salt = algorithm.salt_length if algorithm.salt_length is not None else 20
-
-    def default(flag: bool) -> str:
-        return " (default)" if flag else ""
-
-    return [
-        f"{pad}Hash Algorithm: {hash}{default(hash == 'sha1')}",
-        f"{pad}Mask Algorithm: mgf1 with {mgf1}{default(mgf1 == 'sha1')}",
-        f"{pad} Salt Length: 0x{salt:X}{default(salt == 20)}",
-        f"{pad}Trailer Field: 0x01 (default)",
-    ]
-
-
 def _text(crl: CertificateRevocationList) -> str:
     """``openssl crl -text -noout`` (X509_CRL_print_ex with default flags)."""
     algorithm = crl.signature_algorithm
@@ -1226,14 +1198,10 @@ def _text(crl: CertificateRevocationList) -> str:
         "Certificate Revocation List (CRL):",
         f"        Version {crl.version} (0x{crl.version - 1:x})",
     ]
-    if algorithm.pss:
-        lines.append(f"        Signature Algorithm: {algorithm.name}        ")
-        lines.extend(_pss_text(algorithm, 8))
-    else:
-        lines.append(f"        Signature Algorithm: {algorithm.name}")
+    lines.extend(text.signature_algorithm_lines(algorithm, 8))
     lines.append(f"        Issuer: {crl.issuer.to_text()}")
-    lines.append(f"        Last Update: {_time_text(crl.this_update)}")
-    next_update = _time_text(crl.next_update) if crl.next_update else "NONE"
+    lines.append(f"        Last Update: {text.time_text(crl.this_update)}")
+    next_update = text.time_text(crl.next_update) if crl.next_update else "NONE"
     lines.append(f"        Next Update: {next_update}")
     if crl.extensions:
         lines.extend(_extensions_text("CRL extensions", crl.extensions, 8))
@@ -1241,20 +1209,11 @@ def _text(crl: CertificateRevocationList) -> str:
         lines.append("Revoked Certificates:")
         for entry in crl:
             lines.append(f"    Serial Number: {_serial_text(entry.serial_number)}")
-            lines.append(f"        Revocation Date: {_time_text(entry.revocation_date)}")
+            lines.append(f"        Revocation Date: {text.time_text(entry.revocation_date)}")
             extensions = entry.all_extensions()
             if extensions:
                 lines.extend(_extensions_text("CRL entry extensions", extensions, 8))
     else:
         lines.append("No Revoked Certificates.")
-    lines.append(f"    Signature Algorithm: {algorithm.name}")
-    if algorithm.pss:
-        lines.append("    Signature Value:        ")
-        lines.extend(_pss_text(algorithm, 8))
-    else:
-        lines.append("    Signature Value:")
-    signature = crl.signature
-    for i in range(0, len(signature), 18):
-        chunk = ":".join(f"{b:02x}" for b in signature[i : i + 18])
-        lines.append("        " + chunk + (":" if i + 18 < len(signature) else ""))
+    lines.extend(text.signature_lines(algorithm, crl.signature, 4))
     return "\n".join(lines) + "\n"
