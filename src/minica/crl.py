@@ -1113,16 +1113,10 @@ _REASON_TEXT = {
     "aACompromise": "AA Compromise",
 }
 
-# RFC 5280 5.3.2 (2.5.29.23) hold instructions, named as openssl names them.
-HOLD_INSTRUCTION_NONE = oids.register(
-    "1.2.840.10040.2.1", "holdInstructionNone", "Hold Instruction None"
-)
-HOLD_INSTRUCTION_CALL_ISSUER = oids.register(
-    "1.2.840.10040.2.2", "holdInstructionCallIssuer", "Hold Instruction Call Issuer"
-)
-HOLD_INSTRUCTION_REJECT = oids.register(
-    "1.2.840.10040.2.3", "holdInstructionReject", "Hold Instruction Reject"
-)
+# RFC 5280 5.3.2 hold instructions (registered with the other OIDs in minica.oids).
+HOLD_INSTRUCTION_NONE = oids.HOLD_INSTRUCTION_NONE
+HOLD_INSTRUCTION_CALL_ISSUER = oids.HOLD_INSTRUCTION_CALL_ISSUER
+HOLD_INSTRUCTION_REJECT = oids.HOLD_INSTRUCTION_REJECT
 
 
 def _serial_text(serial: int) -> str:

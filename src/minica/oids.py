@@ -184,6 +184,15 @@ BASIC_CONSTRAINTS = register("2.5.29.19", "basicConstraints", "X509v3 Basic Cons
 CRL_NUMBER = register("2.5.29.20", "crlNumber", "X509v3 CRL Number")
 CRL_REASON = register("2.5.29.21", "CRLReason", "X509v3 CRL Reason Code")
 HOLD_INSTRUCTION_CODE = register("2.5.29.23", "holdInstructionCode", "Hold Instruction Code")
+HOLD_INSTRUCTION_NONE = register(
+    "1.2.840.10040.2.1", "holdInstructionNone", "Hold Instruction None"
+)
+HOLD_INSTRUCTION_CALL_ISSUER = register(
+    "1.2.840.10040.2.2", "holdInstructionCallIssuer", "Hold Instruction Call Issuer"
+)
+HOLD_INSTRUCTION_REJECT = register(
+    "1.2.840.10040.2.3", "holdInstructionReject", "Hold Instruction Reject"
+)
 INVALIDITY_DATE = register("2.5.29.24", "invalidityDate", "Invalidity Date")
 DELTA_CRL_INDICATOR = register("2.5.29.27", "deltaCRL", "X509v3 Delta CRL Indicator")
 ISSUING_DISTRIBUTION_POINT = register(
