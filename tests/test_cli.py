@@ -897,3 +897,11 @@ def test_asn1_schema_honours_depth(ca: Path) -> None:
     out = ok("asn1", ca / "cacert.pem", "--schema", "rfc5280.Certificate", "--depth", "1")
     depths = [int(m) for m in re.findall(r":d=(\d+)", out)]
     assert depths and max(depths) == 1
+
+
+def test_cli_choices_match_the_library() -> None:
+    """The parser's spelled-out choices agree with the library's tables."""
+    from minica import cli, index, profiles
+
+    assert cli.REASONS == index.OPENSSL_CA_REASONS
+    assert set(cli.PROFILES) <= set(profiles.PROFILES)
