@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import time as clock
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -740,23 +739,18 @@ def real_der(openssl_samples: object) -> tuple[bytes, ...]:
 
 def test_mutated_real_der_only_raises_decode_error(real_der: tuple[bytes, ...]) -> None:
     """Bit flips, truncations, length corruptions, splices and insertions: DecodeError or a tree."""
-    worst = 0.0
 
     @given(mutations(real_der))
     @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     def check(data: bytes) -> None:
-        nonlocal worst
-        start = clock.perf_counter()
         try:
             el = der.decode(data)
         except DecodeError as e:
             assert " at byte " in str(e)
         else:
             assert el.encode() == data
-        worst = max(worst, clock.perf_counter() - start)
 
     check()
-    assert worst < 0.05, f"slowest decode took {worst * 1000:.1f} ms"
 
 
 @given(st.binary(max_size=200))
