@@ -30,7 +30,7 @@ def _fresh() -> tuple[type, type]:
 def test_nothing_is_generated_before_first_use() -> None:
     """Defining a record costs no dataclass processing."""
     base, _ = _fresh()
-    assert "__dataclass_fields__" not in base.__dict__
+    assert "__record_fields__" not in base.__dict__
 
 
 def test_instances_are_frozen_keyword_only_values() -> None:
@@ -50,7 +50,7 @@ def test_subclass_completes_its_base_and_keeps_options() -> None:
     base, child = _fresh()
     c = child(c="y", a=1)
     assert (c.a, c.b, c.c) == (1, (), "y")
-    assert "__dataclass_fields__" in base.__dict__
+    assert "__record_fields__" in base.__dict__
     assert dataclasses.replace(c, a=7).a == 7
 
 

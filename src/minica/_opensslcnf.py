@@ -6,14 +6,16 @@ directory as minica. The extension sections mirror minica's profiles (root_ca, s
 
 from __future__ import annotations
 
-from typing import Literal
-
 from minica.errors import ValidationError
 
 __all__ = ["render_openssl_cnf"]
 
-Policy = Literal["policy_anything", "policy_match"]
-CopyExtensions = Literal["none", "copy", "copyall"]
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Policy = Literal["policy_anything", "policy_match"]
+    CopyExtensions = Literal["none", "copy", "copyall"]
 
 _TEMPLATE = """\
 # openssl.cnf for the CA in this directory, written by minica.

@@ -1,19 +1,27 @@
-"""``@record``: a frozen, keyword-only dataclass whose methods are generated on first use.
+"""``@record``: a frozen, keyword-only value class, like ``@dataclass(frozen=True, kw_only=True)``.
 
-``dataclasses.dataclass`` writes and ``exec``s six functions per class when the class is
-defined, about half a millisecond each time; minica declares dozens of value classes (one per
-extension, general name, ...), most of which a given command never instantiates, and that
-cost dominated CLI start-up. ``record`` defers the ``dataclass`` processing of a class to its
-first instantiation (or to the first ``dataclasses.fields()`` call through :func:`fields`),
-after which the class is exactly what ``@dataclass(frozen=True, kw_only=True)`` makes.
+Why not ``dataclasses`` itself: importing it costs ~7 ms (it pulls in ``inspect``, ``ast``,
+``dis`` and ``tokenize``), and ``@dataclass`` writes and ``exec``s several functions per class
+when the class is defined, about half a millisecond each. minica declares dozens of value
+classes (one per extension, general name, ...), most of which a given command never
+instantiates, and that cost dominated CLI start-up (``minica sign`` is a whole process per
+certificate). ``record`` reads the class's fields when it is decorated, but writes its
+``__init__``, ``__repr__``, ``__eq__`` and ``__hash__`` only on first use, with the same
+semantics and signatures as the dataclass would have.
+
+Records remain dataclasses for anyone who asks: ``dataclasses.fields``, ``replace``,
+``asdict`` and ``is_dataclass`` work, because ``__dataclass_fields__`` is computed (with the
+real ``dataclasses.Field`` objects) the first time it is looked up. minica's own code uses
+this module's :func:`replace` and :func:`field`, which need no ``dataclasses`` import.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import sys
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import dataclasses
     from collections.abc import Callable
     from typing import Any, TypeVar, dataclass_transform, overload
 
@@ -27,24 +35,157 @@ else:  # typing costs start-up time; at run time these decorators change nothing
         return f
 
 
-__all__ = ["complete", "fields", "new", "record"]
+__all__ = ["complete", "field", "fields", "new", "record", "replace"]
+
+
+class _Missing:
+    """No default (dataclasses.MISSING's role)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+class _Factory:
+    """The default shown in a signature for a field with a default_factory, as dataclass does."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+MISSING: Any = _Missing()
+_FACTORY: Any = _Factory()
+
+
+class _Field:
+    """One field of a record: what ``dataclasses.Field`` says, minus the dataclass machinery."""
+
+    __slots__ = (
+        "classvar",
+        "compare",
+        "default",
+        "default_factory",
+        "init",
+        "kw_only",
+        "name",
+        "repr",
+        "type",
+    )
+
+    def __init__(
+        self,
+        *,
+        default: Any = MISSING,
+        default_factory: Any = MISSING,
+        init: bool = True,
+        repr: bool = True,
+        compare: bool = True,
+        classvar: bool = False,
+        name: str = "",
+    ) -> None:
+        if default is not MISSING and default_factory is not MISSING:
+            raise ValueError("cannot specify both default and default_factory")
+        self.default = default
+        self.default_factory = default_factory
+        self.init = init
+        self.repr = repr
+        self.compare = compare
+        self.classvar = classvar
+        self.name = name
+        self.type: Any = None
+        self.kw_only = True
+
+
+def field(
+    *,
+    default: Any = MISSING,
+    default_factory: Callable[[], Any] | Any = MISSING,
+    init: bool = True,
+    repr: bool = True,
+    compare: bool = True,
+) -> Any:
+    """``dataclasses.field`` for records (the same options minica uses, no dataclasses import)."""
+    return _Field(
+        default=default, default_factory=default_factory, init=init, repr=repr, compare=compare
+    )
+
 
 _OPTIONS = "__record_options__"
+_FIELDS = "__record_fields__"  # the class's fields, bases' first, once generated
 _PLACEHOLDERS = "__record_placeholders__"
-# Methods dataclass would generate; until then a placeholder completes the class and retries.
+# Methods a record generates; until then a placeholder completes the class and retries.
 _GENERATED = ("__init__", "__repr__", "__eq__", "__hash__")
 
 
-def _process(cls: type) -> None:
-    """Run the real dataclass processing on ``cls`` (bases first), once."""
-    if "__dataclass_fields__" in cls.__dict__:
-        return
-    for base in reversed(cls.__mro__[1:]):
-        if _OPTIONS in base.__dict__:
-            _process(base)
-    for name in cls.__dict__[_PLACEHOLDERS]:
-        delattr(cls, name)
-    dataclasses.dataclass(cls, **cls.__dict__[_OPTIONS])
+def _is_classvar(annotation: object) -> bool:
+    if isinstance(annotation, str):  # `from __future__ import annotations`: the source text
+        return annotation.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
+    return getattr(annotation, "__origin__", annotation) is getattr(
+        sys.modules.get("typing"), "ClassVar", None
+    )
+
+
+def _own_fields(cls: type, kw_only: bool) -> list[_Field]:
+    """The fields ``cls`` itself declares, in order; class-level Field specs are consumed."""
+    found = []
+    real_field = getattr(sys.modules.get("dataclasses"), "Field", None)
+    # Not inspect.get_annotations: importing inspect is what this module avoids.
+    for name, annotation in cls.__dict__.get("__annotations__", {}).items():  # noqa: RUF063
+        if _is_classvar(annotation):
+            # Not a field, but dataclass keeps its place: a subclass field of that name
+            # comes first (Extension.oid, UnrecognizedExtension.oid).
+            found.append(_Field(classvar=True, name=name))
+            continue
+        value = cls.__dict__.get(name, MISSING)
+        if isinstance(value, _Field):
+            spec = value
+        elif real_field is not None and isinstance(value, real_field):
+            spec = _Field(
+                default=_from_dataclasses(value.default),
+                default_factory=_from_dataclasses(value.default_factory),
+                init=value.init,
+                repr=value.repr,
+                compare=value.compare,
+            )
+        else:
+            spec = None
+        if spec is None:
+            spec = _Field(default=value)
+        elif spec.default is MISSING:  # as dataclass does: the class attribute becomes the
+            delattr(cls, name)  # default, or goes when there is none
+        else:
+            setattr(cls, name, spec.default)
+        spec.name = name
+        spec.type = annotation
+        spec.kw_only = kw_only
+        found.append(spec)
+    return found
+
+
+def _from_dataclasses(value: Any) -> Any:
+    return MISSING if value is getattr(sys.modules.get("dataclasses"), "MISSING", None) else value
+
+
+def _frozen_error(cls: type, name: str) -> AttributeError:
+    import dataclasses  # only on this error path; the exception is the one dataclass raises
+
+    return dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise _frozen_error(type(self), name)
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise _frozen_error(type(self), name)
+
+
+def _slots_getstate(self: Any) -> list[Any]:
+    return [getattr(self, f.name) for f in getattr(type(self), _FIELDS)]
+
+
+def _slots_setstate(self: Any, state: list[Any]) -> None:
+    for f, value in zip(getattr(type(self), _FIELDS), state, strict=True):
+        object.__setattr__(self, f.name, value)
 
 
 def _placeholder(name: str) -> Callable[..., Any]:
@@ -58,57 +199,223 @@ def _placeholder(name: str) -> Callable[..., Any]:
 _PLACEHOLDER_METHODS = {name: _placeholder(name) for name in _GENERATED}
 
 
+class _DataclassFields:
+    """``__dataclass_fields__``, built on first look-up (by ``dataclasses.fields`` and friends)."""
+
+    def __get__(self, obj: object, owner: type) -> dict[str, dataclasses.Field[Any]]:
+        import dataclasses
+
+        complete(owner)
+        result = {}
+        for f in getattr(owner, _FIELDS):
+            real: dataclasses.Field[Any] = dataclasses.field(
+                default=dataclasses.MISSING if f.default is MISSING else f.default,
+                default_factory=(
+                    dataclasses.MISSING if f.default_factory is MISSING else f.default_factory
+                ),
+                init=f.init,
+                repr=f.repr,
+                compare=f.compare,
+                kw_only=f.kw_only,
+            )
+            real.name = f.name
+            real.type = f.type
+            # What dataclass itself marks a regular (not ClassVar, not InitVar) field with;
+            # fields(), replace() and asdict() skip anything else.
+            real._field_type = dataclasses._FIELD  # type: ignore[attr-defined]
+            result[f.name] = real
+        type.__setattr__(owner, "__dataclass_fields__", result)
+        return result
+
+
+_LAZY_DATACLASS_FIELDS = _DataclassFields()
+
+
 @overload
-@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=True)
+@dataclass_transform(
+    frozen_default=True, kw_only_default=True, eq_default=True, field_specifiers=(field,)
+)
 def record(cls: type[_T], /) -> type[_T]: ...
 
 
 @overload
-@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=True)
+@dataclass_transform(
+    frozen_default=True, kw_only_default=True, eq_default=True, field_specifiers=(field,)
+)
 def record(  # noqa: F811 - overloads (ruff knows only typing.overload)
-    *, kw_only: bool = True, eq: bool = True, repr: bool = True
+    *, kw_only: bool = True, eq: bool = True, repr: bool = True, slots: bool = False
 ) -> Callable[[type[_T]], type[_T]]: ...
 
 
-@dataclass_transform(frozen_default=True, kw_only_default=True, eq_default=True)
+@dataclass_transform(
+    frozen_default=True, kw_only_default=True, eq_default=True, field_specifiers=(field,)
+)
 def record(  # noqa: F811
-    cls: type[_T] | None = None, *, kw_only: bool = True, eq: bool = True, repr: bool = True
+    cls: type[_T] | None = None,
+    *,
+    kw_only: bool = True,
+    eq: bool = True,
+    repr: bool = True,
+    slots: bool = False,
 ) -> type[_T] | Callable[[type[_T]], type[_T]]:
-    """Declare a frozen, keyword-only dataclass, processed lazily (see the module docstring)."""
+    """Declare a frozen value class (keyword-only unless ``kw_only=False``), see the module doc.
+
+    ``slots=True`` gives the class ``__slots__`` for its fields, as dataclass's option does.
+    """
 
     def wrap(klass: type[_T]) -> type[_T]:
-        setattr(klass, _OPTIONS, {"frozen": True, "kw_only": kw_only, "eq": eq, "repr": repr})
-        installed = [name for name in _GENERATED if name not in klass.__dict__]
-        if "__eq__" in klass.__dict__ and "__hash__" in installed:
-            installed.remove("__hash__")  # Python already decided: __hash__ = None
+        own = _own_fields(klass, kw_only)
+        if slots:
+            klass = _with_slots(klass, own)
+        options = {"kw_only": kw_only, "eq": eq, "repr": repr, "slots": slots, "own": own}
+        setattr(klass, _OPTIONS, options)
+        wanted = {"__init__", "__repr__"} if repr else {"__init__"}
+        if eq:
+            wanted |= {"__eq__", "__hash__"}
+            # Python sets __hash__ = None next to a hand-written __eq__; dataclass (frozen, eq)
+            # still adds its field hash then, and so does record.
+            if klass.__dict__.get("__hash__", 0) is None:
+                delattr(klass, "__hash__")
+        installed = [name for name in _GENERATED if name in wanted and name not in klass.__dict__]
         for name in installed:
             setattr(klass, name, _PLACEHOLDER_METHODS[name])
         setattr(klass, _PLACEHOLDERS, tuple(installed))
+        klass.__setattr__ = _frozen_setattr  # type: ignore[method-assign]
+        klass.__delattr__ = _frozen_delattr  # type: ignore[method-assign]
+        setattr(klass, "__dataclass_fields__", _LAZY_DATACLASS_FIELDS)  # noqa: B010
         return klass
 
     return wrap if cls is None else wrap(cls)
 
 
+def _with_slots(cls: type[_T], own: list[_Field]) -> type[_T]:
+    """A copy of ``cls`` with ``__slots__`` for its own fields (what dataclass slots=True does)."""
+    namespace = dict(cls.__dict__)
+    namespace.pop("__dict__", None)
+    namespace.pop("__weakref__", None)
+    names = tuple(f.name for f in own if not f.classvar)
+    for name in names:
+        namespace.pop(name, None)  # a default would shadow the slot; __init__ supplies it
+    namespace["__slots__"] = names
+    namespace["__getstate__"] = _slots_getstate
+    namespace["__setstate__"] = _slots_setstate
+    qualname = getattr(cls, "__qualname__", None)
+    metaclass: Any = type(cls)
+    new_cls: Any = metaclass(cls.__name__, cls.__bases__, namespace)
+    if qualname is not None:
+        new_cls.__qualname__ = qualname
+    return new_cls  # type: ignore[no-any-return]
+
+
 def complete(cls: type) -> type:
-    """Finish a record class now (for introspection: signatures, ``dataclasses.fields``)."""
-    for klass in reversed(cls.__mro__):
-        if _OPTIONS in klass.__dict__:
-            _process(klass)
+    """Generate the methods of a record class (and of its record bases) now, once."""
+    for klass in reversed(cls.__mro__):  # bases first: a class's fields start with theirs
+        if _OPTIONS in klass.__dict__ and _FIELDS not in klass.__dict__:
+            _complete(klass)
     return cls
+
+
+def _complete(cls: type) -> None:
+    options = cls.__dict__[_OPTIONS]
+    by_name: dict[str, _Field] = {}
+    for base in reversed(cls.__mro__[1:]):
+        for f in base.__dict__.get(_OPTIONS, {}).get("own", ()):
+            by_name[f.name] = f
+    for f in options["own"]:
+        by_name[f.name] = f
+    all_fields = tuple(f for f in by_name.values() if not f.classvar)
+    methods = _generate(cls, all_fields, slots=options["slots"])
+    for name in cls.__dict__[_PLACEHOLDERS]:
+        setattr(cls, name, methods[name])
+    match_args = tuple(f.name for f in all_fields if f.init and not f.kw_only)
+    setattr(cls, "__match_args__", match_args)  # noqa: B010
+    setattr(cls, _FIELDS, all_fields)
+
+
+def _generate(cls: type, all_fields: tuple[_Field, ...], *, slots: bool) -> dict[str, Any]:
+    """Write and compile the four methods for ``cls`` (one ``exec`` for all of them)."""
+    namespace: dict[str, Any] = {"MISSING": MISSING, "_set": object.__setattr__}
+    params: list[str] = []
+    kw_params: list[str] = []
+    body: list[str] = []
+    for i, f in enumerate(all_fields):
+        if f.default_factory is not MISSING:
+            namespace[f"_factory{i}"] = f.default_factory
+            value = f"_factory{i}()"
+            if f.init:
+                default = "=_FACTORY"
+                body.append(f"    if {f.name} is _FACTORY: {f.name} = {value}")
+                value = f.name
+            else:
+                default = ""
+        elif f.default is not MISSING:
+            namespace[f"_default{i}"] = f.default
+            default = f"=_default{i}"
+            value = f.name if f.init else f"_default{i}"
+        else:
+            default, value = "", f.name
+        if f.init:
+            (kw_params if f.kw_only else params).append(f"{f.name}{default}")
+        if slots:
+            body.append(f"    _set(self, {f.name!r}, {value})")
+        else:
+            body.append(f"    self.__dict__[{f.name!r}] = {value}")
+    namespace["_FACTORY"] = _FACTORY
+    if hasattr(cls, "__post_init__"):
+        body.append("    self.__post_init__()")
+    signature = ", ".join(["self", *params, *(["*", *kw_params] if kw_params else [])])
+    shown = [f for f in all_fields if f.repr]
+    compared = [f for f in all_fields if f.compare]
+    mine = "".join(f"self.{f.name}," for f in compared)
+    theirs = "".join(f"other.{f.name}," for f in compared)
+    parts = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in shown)
+    source = "\n".join(
+        [
+            f"def __init__({signature}) -> None:",
+            *(body or ["    pass"]),
+            "def __repr__(self):",
+            f"    return f'{{self.__class__.__qualname__}}({parts})'",
+            "def __eq__(self, other):",
+            "    if other.__class__ is self.__class__:",
+            f"        return ({mine}) == ({theirs})",
+            "    return NotImplemented",
+            "def __hash__(self):",
+            f"    return hash(({mine}))",
+        ]
+    )
+    exec(compile(source, f"<record {cls.__qualname__}>", "exec"), namespace)
+    init = namespace["__init__"]
+    init.__annotations__ = {f.name: f.type for f in all_fields if f.init} | {"return": None}
+    methods = {name: namespace[name] for name in _GENERATED}
+    for method in methods.values():
+        method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
+    return methods
 
 
 def new(cls: type[_T]) -> _T:
     """``object.__new__(cls)`` for fast paths that fill ``__dict__`` themselves.
 
-    Such an instance never ran ``__init__``, so the class is completed here: ``replace`` and
-    ``fields`` then work on it as on any dataclass instance.
+    Such an instance never ran ``__init__``; the class's generated methods (equality, repr)
+    complete it on first use, as for any record.
     """
-    if "__dataclass_fields__" not in cls.__dict__:
-        complete(cls)
     return object.__new__(cls)
 
 
 def fields(cls_or_instance: Any) -> tuple[dataclasses.Field[Any], ...]:
-    """``dataclasses.fields`` that first completes a lazily processed record class."""
-    complete(cls_or_instance if isinstance(cls_or_instance, type) else type(cls_or_instance))
+    """``dataclasses.fields`` of a record (class or instance)."""
+    import dataclasses
+
     return dataclasses.fields(cls_or_instance)
+
+
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """``dataclasses.replace`` for records: a copy with ``changes``, through ``__init__``."""
+    cls = type(obj)
+    complete(cls)
+    for f in getattr(cls, _FIELDS):
+        if not f.init:
+            if f.name in changes:
+                raise ValueError(f"field {f.name} is declared with init=False, cannot replace it")
+        elif f.name not in changes:
+            changes[f.name] = getattr(obj, f.name)
+    return cls(**changes)

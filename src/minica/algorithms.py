@@ -7,12 +7,11 @@ explicit parameters (RFC 4055 section 3.1), encoded exactly as OpenSSL 3 writes 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from minica import der, oids
 from minica._record import record
 from minica.errors import DecodeError, ValidationError
 
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:  # keys imports this module; only the type checker needs the reverse
     from minica.keys import Rng, RSAPrivateKey, RSAPublicKey
 

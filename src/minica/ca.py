@@ -36,13 +36,10 @@ import errno
 import fcntl
 import os
 import re
-import secrets
-import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Final, Literal
 
 from minica import oids, profiles
 from minica._opensslcnf import render_openssl_cnf
@@ -76,9 +73,13 @@ __all__ = [
     "check_policy",
 ]
 
-Rule = Literal["match", "supplied", "optional"]
-PolicyRules = Mapping[str, Rule]
-SerialMode = Literal["sequential", "random"]
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Final, Literal
+
+    Rule = Literal["match", "supplied", "optional"]
+    PolicyRules = Mapping[str, Rule]
+    SerialMode = Literal["sequential", "random"]
 
 #: openssl.cnf's ``[ policy_anything ]``: only a commonName is required.
 POLICY_ANYTHING: Final[Mapping[str, Rule]] = {
@@ -203,7 +204,7 @@ def _temp_file(directory: Path, data: bytes, mode: int) -> Path:
     """A new, fsynced file holding ``data`` under a temp name in ``directory``."""
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
     while True:
-        tmp = directory / f"{_TMP}{secrets.token_hex(8)}"
+        tmp = directory / f"{_TMP}{os.urandom(8).hex()}"
         try:
             fd = os.open(tmp, flags, mode)
             break
@@ -228,7 +229,7 @@ def _replace(path: Path, data: bytes, *, keep_old: bool = False, mode: int = 0o6
         if keep_old and path.exists():
             # A hard link keeps the old inode as <name>.old without copying it; the link is
             # made under a temp name and renamed, so <name>.old is never missing either.
-            link = path.parent / f"{_TMP}{secrets.token_hex(8)}"
+            link = path.parent / f"{_TMP}{os.urandom(8).hex()}"
             os.link(path, link)
             os.replace(link, path.with_name(path.name + ".old"))
         os.replace(tmp, path)
@@ -399,7 +400,7 @@ class CA:
             key = generate_private_key(key_size)
         cacert = profiles.self_signed(key, subject, profile="root_ca", days=days, now=now)
         target.parent.mkdir(parents=True, exist_ok=True)
-        build = target.parent / f".{target.name}.minica-init-{secrets.token_hex(6)}"
+        build = target.parent / f".{target.name}.minica-init-{os.urandom(6).hex()}"
         try:
             build.mkdir(mode=0o755)
             for sub in ("certs", "crl", "newcerts"):
@@ -433,6 +434,8 @@ class CA:
                     raise CAError(f"{target}: appeared meanwhile; not touching it") from e
                 raise
         except BaseException:
+            import shutil  # only on this failure path (start-up cost)
+
             shutil.rmtree(build, ignore_errors=True)
             raise
         _fsync_dir(target.parent)

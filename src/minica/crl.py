@@ -16,11 +16,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from minica import der, oids, pem, text
+from minica._record import field, record
 from minica.algorithms import HASH_OIDS, SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
 from minica.extensions import CRL_REASONS
@@ -76,7 +76,7 @@ class ExtensionLike(Protocol):
     def to_der(self) -> bytes: ...
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@record(slots=True)
 class _RawExtension:
     """An extension kept as its OID, criticality and extnValue contents."""
 
@@ -208,7 +208,7 @@ def _aware(value: object, what: str) -> datetime:
 # Entries
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@record(slots=True)
 class RevokedCertificate:
     """One revokedCertificates entry (RFC 5280 5.1.2.6) with its entry extensions (5.3).
 
@@ -428,7 +428,7 @@ def _encode_entries(items: Iterable[_EntryItem], *, check_duplicates: bool) -> b
 # The builder
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class TBSCertList:
     """The to-be-signed part of a CRL (RFC 5280 5.1.2), always built as version 2.
 
@@ -649,7 +649,7 @@ _GEN_SHAPE = re.compile(  # year 0000 does not exist (datetime starts at 1)
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record(kw_only=False, slots=True)
 class _EntryExtensions:
     """One distinct crlEntryExtensions encoding, decoded once."""
 
@@ -814,7 +814,7 @@ _MIRRORED = frozenset((oids.CRL_REASON, oids.INVALIDITY_DATE))
 # The signed CRL
 
 
-@dataclass(frozen=True, kw_only=True, eq=False)
+@record(eq=False)
 class CertificateRevocationList:
     """A signed CRL (RFC 5280 5.1): parsed fields plus the exact bytes that were signed.
 

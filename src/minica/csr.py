@@ -9,11 +9,9 @@ frozen :class:`CertificateSigningRequest` that keeps the exact ``der`` and ``inf
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import field
-from typing import TYPE_CHECKING
 
 from minica import der, oids, pem, text
-from minica._record import record
+from minica._record import field, record
 from minica.algorithms import SignatureAlgorithm
 from minica.cert import parse_spki
 from minica.errors import DecodeError, ValidationError
@@ -28,6 +26,7 @@ from minica.extensions import (
 from minica.keys import RSAPrivateKey, RSAPublicKey
 from minica.name import Name
 
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
     from minica.keys import Rng
 

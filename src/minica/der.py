@@ -14,9 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from typing import Any
 
 from minica.errors import DecodeError, ValidationError
+
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
 
 # A DER check of a primitive's content: raises DecodeError, or returns the value it decoded
 # (an OID's text, a string, a time) for the element to keep, or None.

@@ -12,19 +12,28 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Iterator
-from dataclasses import field
 from datetime import datetime
 from encodings import idna as _idna
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, overload
 
 from minica import der, oids
-from minica._record import new, record
+from minica._record import field, new, record
 from minica.der import Element
 from minica.errors import DecodeError, ValidationError
 from minica.name import Name
 
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
+    from typing import Any, ClassVar, TypeVar, overload
+
     from minica.keys import RSAPublicKey
+
+    _E = TypeVar("_E", bound="Extension")
+    _T = TypeVar("_T")
+else:
+
+    def overload(f: object) -> object:  # run time: the last definition is the one used
+        return f
+
 
 __all__ = [
     "URI",
@@ -71,8 +80,6 @@ __all__ = [
     "general_names_from_strings",
 ]
 
-_E = TypeVar("_E", bound="Extension")
-_T = TypeVar("_T")
 
 IPValue = (
     ipaddress.IPv4Address | ipaddress.IPv6Address | ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -1392,8 +1399,8 @@ class Extensions:
     @overload
     def get(self, key: type[_E]) -> _E | None: ...
     @overload
-    def get(self, key: str) -> Extension | None: ...
-    def get(self, key: type[Extension] | str) -> Extension | None:
+    def get(self, key: str) -> Extension | None: ...  # noqa: F811 - overloads
+    def get(self, key: type[Extension] | str) -> Extension | None:  # noqa: F811
         """The extension of that class (or dotted OID), or None."""
         if isinstance(key, str):
             return self._by_oid.get(key)

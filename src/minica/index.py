@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import replace
 from datetime import UTC, datetime
-from typing import Final, Literal
 
-from minica._record import new, record
+from minica._record import new, record, replace
 from minica.errors import CAError, ValidationError
 
 __all__ = [
@@ -46,7 +44,11 @@ __all__ = [
     "parse_time",
 ]
 
-Status = Literal["V", "R", "E"]
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Final, Literal
+
+    Status = Literal["V", "R", "E"]
 
 #: RFC 5280 section 5.3.1 CRLReason codes, by the names openssl uses (7 is unassigned).
 CRL_REASONS: Final[dict[str, int]] = {

@@ -8,7 +8,7 @@ verification re-encodes the expected message and compares in constant time.
 
 Randomness: the core is sans-I/O, with one standard exception. Key generation, blinding and PSS
 salts need secret randomness; every function that uses it takes ``rng`` (a callable ``n ->
-bytes``) and defaults to :func:`secrets.token_bytes`. Tests pass a seeded ``rng``.
+bytes``) and defaults to :func:`os.urandom`. Tests pass a seeded ``rng``.
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ import hashlib
 import hmac
 import math
 import os
-import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import minica.pem as pem  # `from minica import pem` resolves to Any in mypy (package __getattr__)
 from minica import algorithms, der, oids
+from minica._record import record
 from minica.errors import DecodeError, InvalidSignature, PassphraseError, ValidationError
 
 # rsa (the package), pbe and _aes load where they are used: most commands never need them.
@@ -53,7 +52,7 @@ PUBLIC_EXPONENT = 65537
 
 
 def _rng(rng: Rng | None) -> Rng:
-    return secrets.token_bytes if rng is None else rng
+    return os.urandom if rng is None else rng
 
 
 def _random_bits(rng: Rng, bits: int) -> int:
@@ -191,7 +190,7 @@ def generate_private_key(bits: int = 2048, *, rng: Rng | None = None) -> RSAPriv
     """A new RSA key with e = 65537 (FIPS 186-5 A.1.3 probable primes, RFC 8017 section 3.2).
 
     ``bits`` is 2048, 3072, 4096 or another multiple of 8 up to 16384; below 2048 is refused.
-    ``rng`` (``n -> bytes``) defaults to :func:`secrets.token_bytes`.
+    ``rng`` (``n -> bytes``) defaults to :func:`os.urandom`.
     """
     if not isinstance(bits, int) or isinstance(bits, bool):
         raise TypeError(f"bits must be an int, got {type(bits).__name__}")
@@ -311,7 +310,7 @@ def _emsa_pss_verify(
 # Key objects
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
+@record(repr=False)
 class RSAPublicKey:
     """An RSA public key (n, e), RFC 8017 section 3.1."""
 
@@ -450,7 +449,7 @@ class RSAPublicKey:
             raise InvalidSignature("RSA PKCS#1 v1.5 signature: does not verify")
 
 
-@dataclass(frozen=True, kw_only=True, repr=False)
+@record(repr=False)
 class RSAPrivateKey:
     """An RSA private key with its CRT values, RFC 8017 section 3.2 (second representation)."""
 
@@ -537,7 +536,7 @@ class RSAPrivateKey:
         """DER: PKCS#8 (default), encrypted PKCS#8 when ``passphrase`` is given, or PKCS#1.
 
         Encryption is PBES2 with PBKDF2-HMAC-SHA256 (``iterations``) and AES-256-CBC, RFC 5958
-        section 3 and RFC 8018; ``rng`` supplies salt and IV (default secrets.token_bytes).
+        section 3 and RFC 8018; ``rng`` supplies salt and IV (default os.urandom).
         """
         if format == "pkcs1":
             if passphrase is not None:
@@ -594,7 +593,7 @@ class RSAPrivateKey:
         """Sign with RSASSA-PKCS1-v1_5 or RSASSA-PSS (RFC 8017 sections 8.2.1, 8.1.1).
 
         PSS uses MGF1 with the same hash and a salt of ``salt_length`` bytes (default: the hash
-        length). ``rng`` supplies blinding and salt randomness (default secrets.token_bytes).
+        length). ``rng`` supplies blinding and salt randomness (default os.urandom).
         """
         name = _check_hash(hash, signing=True)
         if not isinstance(data, bytes | bytearray | memoryview):
@@ -1002,7 +1001,7 @@ def save_private_key(
         return
     directory = os.path.dirname(os.path.abspath(target))
     while True:
-        tmp = os.path.join(directory, f".{os.path.basename(target)}.{secrets.token_hex(8)}.tmp")
+        tmp = os.path.join(directory, f".{os.path.basename(target)}.{os.urandom(8).hex()}.tmp")
         try:
             fd = os.open(tmp, flags, 0o600)
             break

@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 from minica import der, oids
+from minica._record import record
 from minica.der import Element
 from minica.errors import DecodeError, ValidationError
 
 __all__ = ["Name", "NameAttribute"]
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
+@record(slots=True)
 class NameAttribute:
     """One AttributeTypeAndValue: dotted OID, text value and DER string tag.
 
@@ -94,7 +94,7 @@ def _attribute(oid: str, value: str) -> NameAttribute:
     return attr
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Name:
     """An X.501 Name: RDNs in order (most significant first) and the exact DER.
 
@@ -247,7 +247,7 @@ class Name:
 
 
 _new = object.__new__
-# NameAttribute is a slots dataclass: its member descriptors set the frozen fields directly.
+# NameAttribute is a slots record: its member descriptors set the frozen fields directly.
 _set_oid: Callable[[NameAttribute, str], None] = NameAttribute.__dict__["oid"].__set__
 _set_value: Callable[[NameAttribute, str], None] = NameAttribute.__dict__["value"].__set__
 _set_tag: Callable[[NameAttribute, int], None] = NameAttribute.__dict__["tag"].__set__

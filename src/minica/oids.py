@@ -6,14 +6,13 @@ like openssl's. Constants name the OIDs the rest of minica refers to in code.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from minica._record import record
 from minica.errors import ValidationError
 
 __all__ = ["OidInfo", "info", "long_name", "lookup", "register", "short_name"]
 
 
-@dataclass(frozen=True, slots=True)
+@record(kw_only=False, slots=True)
 class OidInfo:
     """One registered OID: dotted form, openssl short name and long name."""
 

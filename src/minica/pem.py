@@ -11,9 +11,8 @@ import base64
 import binascii
 import re
 from collections.abc import Iterable
-from dataclasses import field
 
-from minica._record import record
+from minica._record import field, record
 from minica.errors import DecodeError
 
 __all__ = ["Block", "decode", "decode_all", "encode", "load_der"]

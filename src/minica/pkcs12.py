@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 from minica import der, keys, oids, pbe
+from minica._record import record
 from minica.errors import DecodeError, PassphraseError, ValidationError
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class _HasDer(Protocol):
     def der(self) -> bytes: ...
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class PKCS12Bundle:
     """What a PKCS#12 file holds, with openssl's ``pkcs12 -info`` summary of how it is protected.
 

@@ -4,9 +4,9 @@ A :class:`Profile` says which extensions a certificate gets: basicConstraints, k
 extendedKeyUsage, key identifiers, and whether subjectAltNames are copied from the request.
 A request never grants itself anything: from a CSR only the subjectAltName is taken (and only
 by profiles that copy it); CA:TRUE, key usages, or unknown critical extensions it asks for are
-ignored. Here, and only here below the CA layer, the clock and ``secrets`` supply defaults:
+ignored. Here, and only here below the CA layer, the clock and ``os.urandom`` supply defaults:
 
-* serial numbers: 159 random bits with the top bit set (always 20 octets, positive; RFC 5280
+* serial numbers: 159 random bits, as openssl draws them (at most 20 octets, positive; RFC 5280
   4.1.2.2 and the CA/Browser Forum's 64-bit entropy minimum);
 * ``notBefore`` = now (whole seconds, as ``openssl ca`` and ``openssl x509 -req`` do; pass
   ``now=`` to back-date), ``notAfter`` = now + ``days``.
@@ -15,13 +15,12 @@ ignored. Here, and only here below the CA layer, the clock and ``secrets`` suppl
 from __future__ import annotations
 
 import ipaddress
-import secrets
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from minica import oids
+from minica._record import record, replace
 from minica.algorithms import SignatureAlgorithm
 from minica.cert import Certificate, TBSCertificate, check_serial_number
 from minica.csr import CertificateSigningRequest
@@ -42,6 +41,10 @@ from minica.extensions import (
 from minica.keys import RSAPrivateKey, RSAPublicKey
 from minica.name import Name
 
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
+if TYPE_CHECKING:
+    from typing import Any
+
 __all__ = [
     "PROFILES",
     "Profile",
@@ -58,7 +61,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, kw_only=True)
+@record
 class Profile:
     """What a certificate of one kind carries (RFC 5280 4.2.1): a frozen value.
 
@@ -181,7 +184,7 @@ def random_serial() -> int:
     159 bits keep the DER INTEGER positive and within 20 octets.
     """
     while True:
-        serial = secrets.randbits(159)
+        serial = int.from_bytes(os.urandom(20)) >> 1  # 159 random bits
         if serial:  # zero is not a positive serial (odds 2**-159, but exact is cheap)
             return serial
 

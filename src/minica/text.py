@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from minica import der, oids
 from minica.extensions import Extension
 
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
     from minica.algorithms import SignatureAlgorithm
     from minica.keys import RSAPublicKey
