@@ -18,6 +18,7 @@ this module's :func:`replace` and :func:`field`, which need no ``dataclasses`` i
 from __future__ import annotations
 
 import sys
+from operator import attrgetter
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ def _complete(cls: type) -> None:
 
 
 def _generate(cls: type, all_fields: tuple[_Field, ...], *, slots: bool) -> dict[str, Any]:
-    """Write and compile the four methods for ``cls`` (one ``exec`` for all of them)."""
+    """The four methods for ``cls``, with dataclass's semantics and ``__init__`` signature."""
     namespace: dict[str, Any] = {"MISSING": MISSING, "_set": object.__setattr__}
     params: list[str] = []
     kw_params: list[str] = []
@@ -364,32 +365,44 @@ def _generate(cls: type, all_fields: tuple[_Field, ...], *, slots: bool) -> dict
     if hasattr(cls, "__post_init__"):
         body.append("    self.__post_init__()")
     signature = ", ".join(["self", *params, *(["*", *kw_params] if kw_params else [])])
-    shown = [f for f in all_fields if f.repr]
-    compared = [f for f in all_fields if f.compare]
-    mine = "".join(f"self.{f.name}," for f in compared)
-    theirs = "".join(f"other.{f.name}," for f in compared)
-    parts = ", ".join(f"{f.name}={{self.{f.name}!r}}" for f in shown)
-    source = "\n".join(
-        [
-            f"def __init__({signature}) -> None:",
-            *(body or ["    pass"]),
-            "def __repr__(self):",
-            f"    return f'{{self.__class__.__qualname__}}({parts})'",
-            "def __eq__(self, other):",
-            "    if other.__class__ is self.__class__:",
-            f"        return ({mine}) == ({theirs})",
-            "    return NotImplemented",
-            "def __hash__(self):",
-            f"    return hash(({mine}))",
-        ]
-    )
+    # Only __init__ is compiled (it is the hot one, and its signature is what introspection
+    # shows); equality, hashing and repr are closures over the field names, no compile cost.
+    source = "\n".join([f"def __init__({signature}) -> None:", *(body or ["    pass"])])
     exec(compile(source, f"<record {cls.__qualname__}>", "exec"), namespace)
     init = namespace["__init__"]
     init.__annotations__ = {f.name: f.type for f in all_fields if f.init} | {"return": None}
-    methods = {name: namespace[name] for name in _GENERATED}
+    methods = {"__init__": init, **_value_methods(all_fields)}
     for method in methods.values():
         method.__qualname__ = f"{cls.__qualname__}.{method.__name__}"
     return methods
+
+
+def _value_methods(all_fields: tuple[_Field, ...]) -> dict[str, Any]:
+    """``__eq__``, ``__hash__`` and ``__repr__`` as dataclass writes them, as closures."""
+    compared = [f.name for f in all_fields if f.compare]
+    shown = [f.name for f in all_fields if f.repr]
+    key: Callable[[Any], tuple[Any, ...]]
+    if len(compared) > 1:
+        key = attrgetter(*compared)  # a tuple of the values, as dataclass compares
+    elif compared:
+        one = attrgetter(compared[0])
+        key = lambda obj: (one(obj),)  # noqa: E731
+    else:
+        key = lambda obj: ()  # noqa: E731
+
+    def __eq__(self: Any, other: Any) -> Any:
+        if other.__class__ is self.__class__:
+            return key(self) == key(other)
+        return NotImplemented
+
+    def __hash__(self: Any) -> int:
+        return hash(key(self))
+
+    def __repr__(self: Any) -> str:
+        parts = ", ".join(f"{name}={getattr(self, name)!r}" for name in shown)
+        return f"{self.__class__.__qualname__}({parts})"
+
+    return {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__}
 
 
 def new(cls: type[_T]) -> _T:

@@ -115,10 +115,10 @@ _DEFAULT_CRL_DAYS: Final = 30  # openssl.cnf default_crl_days, as CA.init writes
 
 # The revoked rows of index.txt, for generate_crl: one C-level pass instead of building 100,000
 # IndexEntry objects (that parse alone would take longer than `openssl ca -gencrl` does in all).
-_REVOKED_RE: Final = re.compile(
+# Compiled on first use (by re's cache), not at import: issuing never needs it.
+_REVOKED: Final = (
     r"^R\t[0-9]{12}(?:[0-9]{2})?Z\t([0-9]{12}(?:[0-9]{2})?Z)(?:,([A-Za-z]+)(?:,([^,\t\n]+))?)?"
-    r"\t(-?[0-9A-Fa-f]+)\t[^\t\n]*\t[^\t\n]*\n",
-    re.ASCII | re.MULTILINE,
+    r"\t(-?[0-9A-Fa-f]+)\t[^\t\n]*\t[^\t\n]*\n"
 )
 # openssl's pseudo reasons (ca.c make_revocation_str) and the CRLReason each stands for.
 _PSEUDO: Final[dict[str, str]] = {
@@ -889,7 +889,7 @@ def _revoked_items(text: str) -> list[tuple[int, datetime, str | None] | Revoked
     """The CRL entries for the R lines of an index.txt, as ``openssl ca -gencrl`` makes them."""
     from minica.crl import RevokedCertificate
 
-    rows = _REVOKED_RE.findall(text)
+    rows = re.findall(_REVOKED, text, re.ASCII | re.MULTILINE)
     expected = text.count("\nR") + text.startswith("R")
     if len(rows) != expected or "\\\t" in text:
         # Something unusual (escaped tabs, a torn line, a bad field): the full parser

@@ -13,7 +13,6 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from encodings import idna as _idna
 
 from minica import der, oids
 from minica._record import field, new, record
@@ -158,7 +157,9 @@ def _to_a_labels(name: str) -> str:
     for label in name.split("."):
         if not label.isascii():
             try:
-                label = _idna.ToASCII(label).decode("ascii")
+                from encodings import idna  # stringprep, unicodedata: only for IDNs
+
+                label = idna.ToASCII(label).decode("ascii")
             except UnicodeError as e:
                 raise ValidationError(f"DNSName {name!r}: not a valid IDNA label: {e}") from e
         labels.append(label)

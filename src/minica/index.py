@@ -98,9 +98,9 @@ _LINE_BODY: Final = (
     r"(?:([0-9]{12}(?:[0-9]{2})?Z)(?:,([A-Za-z]+)(?:,([^,\t\n]+))?)?)?\t"
     r"(-?[0-9A-Fa-f]+)\t([^\t\n\x00]*)\t([^\t\n\x00]*)"
 )
-_LINE_RE: Final = re.compile(_LINE_BODY, re.ASCII)
 # The same, for every line of a file in one C-level pass (re.findall): most of the speed.
-_ROWS_RE: Final = re.compile(r"^" + _LINE_BODY + r"\n", re.ASCII | re.MULTILINE)
+# Both are compiled on first use (by re's cache), not at import: issuing never needs them.
+_ROWS: Final = r"^" + _LINE_BODY + r"\n"
 _TIME_RE: Final = re.compile(r"[0-9]{12}Z|[0-9]{14}Z", re.ASCII)
 _HEX_RE: Final = re.compile(r"-?[0-9A-Fa-f]+", re.ASCII)
 
@@ -427,7 +427,7 @@ class IndexEntry:
         if line.endswith("\n"):
             line = line[:-1]
         where = filename if lineno is None else f"{filename} line {lineno}"
-        m = _LINE_RE.fullmatch(line)
+        m = re.fullmatch(_LINE_BODY, line, re.ASCII)
         if m is not None:
             try:
                 return _row_entry(*m.groups(default=""))
@@ -618,7 +618,7 @@ def parse_index(
     if unterminated == "error" and text and not text.endswith("\n"):
         raise CAError(f"{filename} line {nlines + 1}: no newline at end of file")
     comments = text.count("\n#") + text.startswith("#")
-    rows = _ROWS_RE.findall(text)
+    rows = re.findall(_ROWS, text, re.ASCII | re.MULTILINE)
     # Each match is one whole line, so equal counts mean every line is in openssl's own form.
     if len(rows) == nlines - comments:
         try:
