@@ -132,3 +132,100 @@ def test_parsed_objects_support_replace_in_a_fresh_process() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["True", "E"]
+
+
+def _twins() -> tuple[type, type]:
+    """The same declaration as a record and as the dataclass it stands for."""
+    from minica._record import field
+
+    @record
+    class Mine:
+        kind: ClassVar[str] = "x"
+        a: int
+        b: str = "b"
+        c: tuple[int, ...] = field(default_factory=tuple)
+        d: bytes | None = field(default=None, init=False, repr=False, compare=False)
+
+    @dataclasses.dataclass(frozen=True, kw_only=True)
+    class Theirs:
+        kind: ClassVar[str] = "x"
+        a: int
+        b: str = "b"
+        c: tuple[int, ...] = dataclasses.field(default_factory=tuple)
+        d: bytes | None = dataclasses.field(default=None, init=False, repr=False, compare=False)
+
+    return Mine, Theirs
+
+
+def test_record_matches_its_dataclass_twin() -> None:
+    """Signature, repr, equality, hashing, fields, replace and asdict as dataclass gives them."""
+    mine, theirs = _twins()
+    assert str(inspect.signature(complete(mine))) == str(inspect.signature(theirs))
+    m, t = mine(a=1, c=(2,)), theirs(a=1, c=(2,))
+    assert repr(m).split("(", 1)[1] == repr(t).split("(", 1)[1]
+    assert hash(m) == hash(t)
+    assert m == mine(a=1, c=(2,)) and m != mine(a=2) and m != t
+    assert [(f.name, f.init, f.repr, f.compare) for f in dataclasses.fields(m)] == [
+        (f.name, f.init, f.repr, f.compare) for f in dataclasses.fields(t)
+    ]
+    assert dataclasses.is_dataclass(m)
+    assert dataclasses.asdict(m) == dataclasses.asdict(t)
+    assert dataclasses.replace(m, b="z") == mine(a=1, b="z", c=(2,))
+    assert mine.b == "b" and not hasattr(mine, "c") and m.d is None
+    with pytest.raises(TypeError):
+        mine(b="no a")  # type: ignore[call-arg]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        del m.a
+
+
+def test_minica_replace_needs_no_dataclasses() -> None:
+    """_record.replace copies through __init__, and refuses init=False fields as dataclass does."""
+    from minica._record import replace
+
+    mine, _ = _twins()
+    m = mine(a=1)
+    assert replace(m, a=3) == mine(a=3)
+    with pytest.raises(ValueError, match="init=False"):
+        replace(m, d=b"x")
+
+
+def test_slots_records_are_frozen_and_copy_and_pickle() -> None:
+    """slots=True gives __slots__ (no __dict__), stays frozen, and copies/pickles by fields."""
+    import copy
+    import pickle
+
+    from minica.name import NameAttribute
+
+    attr = NameAttribute(oid="2.5.4.3", value="x")
+    assert not hasattr(attr, "__dict__") and attr.tag == 12
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        attr.value = "y"  # type: ignore[misc]
+    assert copy.copy(attr) == attr
+    assert pickle.loads(pickle.dumps(attr)) == attr
+    assert dataclasses.replace(attr, value="y").value == "y"
+
+
+def test_sign_path_imports_no_dataclasses_or_typing() -> None:
+    """The value classes of `minica sign` cost no dataclasses/typing import (start-up time)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    code = (
+        "import sys, minica.cli, minica.ca, minica.csr, minica.crl\n"
+        "from minica.name import Name\n"
+        "from minica.extensions import SubjectAlternativeName\n"
+        "Name.parse('/CN=a') == Name.parse('/CN=a')\n"
+        "SubjectAlternativeName.from_strings(['a.example'])\n"
+        "print(sorted(m for m in ('dataclasses', 'typing', 'inspect') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

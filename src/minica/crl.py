@@ -17,7 +17,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Protocol
 
 from minica import der, oids, pem, text
 from minica._record import field, record
@@ -27,8 +26,35 @@ from minica.extensions import CRL_REASONS
 from minica.keys import RSAPublicKey
 from minica.name import Name
 
+TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:
+    from typing import Any, Protocol
+
     from minica.keys import RSAPrivateKey
+
+    class ExtensionLike(Protocol):
+        """What CRL and entry extensions must provide (minica.extensions classes do)."""
+
+        @property
+        def oid(self) -> str: ...
+
+        @property
+        def critical(self) -> bool: ...
+
+        def to_der(self) -> bytes: ...
+
+    class _CACertificate(Protocol):
+        """What create_crl needs of the CA certificate (minica.cert.Certificate has it)."""
+
+        @property
+        def subject(self) -> Name: ...
+
+        @property
+        def public_key(self) -> RSAPublicKey: ...
+
+        @property
+        def extensions(self) -> Any: ...
+
 
 __all__ = [
     "REASONS",
@@ -62,18 +88,6 @@ def _reason_name(reason: object) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # Extensions: anything with ``oid``, ``critical`` and ``to_der()`` (the extnValue contents).
-
-
-class ExtensionLike(Protocol):
-    """What CRL and entry extensions must provide (minica.extensions classes do)."""
-
-    @property
-    def oid(self) -> str: ...
-
-    @property
-    def critical(self) -> bool: ...
-
-    def to_der(self) -> bytes: ...
 
 
 @record(slots=True)
@@ -570,19 +584,6 @@ class TBSCertList:
 
 # ---------------------------------------------------------------------------------------------
 # The one-call form
-
-
-class _CACertificate(Protocol):
-    """What create_crl needs of the CA certificate (minica.cert.Certificate has it)."""
-
-    @property
-    def subject(self) -> Name: ...
-
-    @property
-    def public_key(self) -> RSAPublicKey: ...
-
-    @property
-    def extensions(self) -> Any: ...
 
 
 def _ca_key_id(ca_cert: _CACertificate) -> bytes:
