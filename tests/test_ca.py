@@ -536,3 +536,44 @@ def test_sign_appends_without_rewriting_index(pki: CA, csr: CertificateSigningRe
     assert pki.index_path.stat().st_ino == inode
     assert not (pki.path / "index.txt.old").exists()
     assert len(pki.index_path.read_text().splitlines()) == 2
+
+
+def test_apply_policy_builds_the_subject_openssl_issues() -> None:
+    """Policy order, one RDN per value, unlisted fields dropped, the CA's own match values."""
+    from minica import der
+    from minica.ca import apply_policy
+    from minica.name import NameAttribute
+
+    ca_name = Name.build(
+        [
+            NameAttribute(oid="2.5.4.6", value="CN", tag=der.PRINTABLE_STRING),
+            NameAttribute(oid="2.5.4.8", value="Beijing"),
+            NameAttribute(oid="2.5.4.10", value="Example"),
+            NameAttribute(oid="2.5.4.3", value="Root"),
+        ]
+    )
+    request = Name.parse("/CN=a/DC=com/O=Example/OU=y/OU=x/C=CN/ST=Beijing")
+    issued = apply_policy(request, ca_name, POLICY_MATCH)
+    assert issued.to_openssl() == "/C=CN/ST=Beijing/O=Example/OU=y/OU=x/CN=a"
+    assert issued.rdns[0][0].tag == der.PRINTABLE_STRING  # the CA's encoding, not the request's
+    assert apply_policy(Name.parse("/CN=a+O=b"), ca_name, POLICY_ANYTHING).rdns == (
+        (NameAttribute(oid="2.5.4.10", value="b"),),
+        (NameAttribute(oid="2.5.4.3", value="a"),),
+    )
+    with pytest.raises(PolicyError, match="the O field is different"):
+        apply_policy(Name.parse("/C=CN/ST=Beijing/O=Other/CN=a"), ca_name, POLICY_MATCH)
+
+
+def test_sign_issues_the_policy_subject_unless_preserve(
+    tmp_path: Path, ca_key: RSAPrivateKey
+) -> None:
+    """CA.sign follows openssl.cnf's preserve: no (policy-built subject) or yes (as requested)."""
+    pki = CA.init(tmp_path / "pki", "/CN=Root", key=ca_key)
+    (pki.path / "index.txt.attr").write_text("unique_subject = no\n")
+    csr = create_csr(ca_key, "/CN=a/DC=com/O=Example")
+    assert pki.sign(csr).subject.to_openssl() == "/O=Example/CN=a"
+    cnf = pki.path / "openssl.cnf"
+    cnf.write_text(cnf.read_text().replace("preserve = no", "preserve = yes"))
+    reopened = CA.open(pki.path)
+    assert reopened.preserve
+    assert reopened.sign(csr).subject.to_openssl() == "/CN=a/DC=com/O=Example"

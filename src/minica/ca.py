@@ -23,9 +23,11 @@ never reused because the ``serial`` file had already moved past it and a newcert
 exists is never overwritten. An index line torn by a crash (no final newline) is ignored by
 readers, as openssl ignores it, and cut off by the next writer before it appends.
 
-Deliberate differences from ``openssl ca``: the issued subject is the request's subject as it is
-(openssl's default ``preserve = no`` rebuilds it in policy order, dropping unlisted fields);
-``newcerts`` files hold only the PEM (openssl puts the text dump before it); ``index.txt.old`` is
+The issued subject is built as ``openssl ca`` builds it: with ``preserve = no`` (the default,
+and what ``CA.init`` writes) in policy order, one RDN per attribute, fields the policy does not
+list dropped (:func:`apply_policy`); with ``preserve = yes`` the request's subject as it is.
+
+Deliberate differences from ``openssl ca``: ``newcerts`` files hold only the PEM (openssl puts the text dump before it); ``index.txt.old`` is
 updated when the index is rewritten (revoke, update_expired), not by appends.
 """
 
@@ -58,7 +60,7 @@ from minica.index import (
     parse_serial_file,
 )
 from minica.keys import RSAPrivateKey, generate_private_key, load_private_key, save_private_key
-from minica.name import Name
+from minica.name import Name, NameAttribute
 
 # crl is loaded by generate_crl only: signing, the common path, need not pay for it.
 TYPE_CHECKING = False
@@ -70,6 +72,7 @@ __all__ = [
     "POLICIES",
     "POLICY_ANYTHING",
     "POLICY_MATCH",
+    "apply_policy",
     "check_policy",
 ]
 
@@ -136,39 +139,55 @@ def check_policy(subject: Name, ca_subject: Name, policy: PolicyRules) -> None:
     """Apply an openssl ``policy`` section to a request subject (openssl ca, "policy").
 
     ``match``: present and equal to the CA certificate's value; ``supplied``: present;
-    ``optional``: anything. Raises PolicyError naming the field; attributes the policy does
-    not list are allowed (and kept).
+    ``optional``: anything. Raises PolicyError naming the field. Attributes the policy does
+    not list are no error (:func:`apply_policy` says what is issued).
+    """
+    apply_policy(subject, ca_subject, policy)
+
+
+def apply_policy(subject: Name, ca_subject: Name, policy: PolicyRules) -> Name:
+    """The subject ``openssl ca`` issues for a request under ``policy`` (``preserve = no``).
+
+    As ca.c do_body() builds it: the fields in the policy's order, each occurrence of a field
+    in the request's order, every one its own RDN; fields the policy does not list are
+    dropped, and a ``match`` field takes the CA certificate's attribute (its exact encoding).
+    Raises PolicyError as :func:`check_policy` does. (openssl also refuses a ``match`` whose
+    string type differs from the CA's while the text is equal; minica compares the text.)
     """
     if not isinstance(subject, Name) or not isinstance(ca_subject, Name):
         raise TypeError("check_policy: subject and ca_subject must be Names")
+    issued: list[NameAttribute] = []
     for field, rule in policy.items():
         try:
             oid = oids.lookup(field)
         except ValidationError as e:
             raise PolicyError(f"policy: unknown field {field!r}") from e
         name = oids.short_name(oid)
-        values = subject.get(oid)
-        if rule == "optional":
-            continue
-        if rule not in ("supplied", "match"):
+        if rule not in ("optional", "supplied", "match"):
             raise PolicyError(
                 f"policy: {name}: rule must be match, supplied or optional, not {rule!r}"
             )
-        if not values:
+        found = [a for rdn in subject.rdns for a in rdn if a.oid == oid]
+        if not found and rule != "optional":
             raise PolicyError(f"policy: the {name} field needed to be supplied and was missing")
-        if rule == "match":
-            wanted = ca_subject.get(oid)
-            if not wanted:
+        if rule != "match":
+            issued.extend(found)
+            continue
+        theirs = [a for rdn in ca_subject.rdns for a in rdn if a.oid == oid]
+        if not theirs:
+            raise PolicyError(
+                f"policy: the {name} field does not exist in the CA certificate, "
+                "so it cannot be matched"
+            )
+        for attr in found:
+            same = next((a for a in theirs if a.value == attr.value), None)
+            if same is None:
                 raise PolicyError(
-                    f"policy: the {name} field does not exist in the CA certificate, "
-                    "so it cannot be matched"
+                    f"policy: the {name} field is different between the CA certificate "
+                    f"({theirs[0].value!r}) and the request ({attr.value!r})"
                 )
-            for value in values:
-                if value not in wanted:
-                    raise PolicyError(
-                        f"policy: the {name} field is different between the CA certificate "
-                        f"({wanted[0]!r}) and the request ({value!r})"
-                    )
+            issued.append(same)
+    return Name.build(issued)
 
 
 def _policy_rules(policy: str | PolicyRules) -> PolicyRules:
@@ -306,6 +325,7 @@ class CA:
         key: RSAPrivateKey | None = None,
         serial_mode: SerialMode = "sequential",
         policy: PolicyRules = POLICY_ANYTHING,
+        preserve: bool = False,
         lock_timeout: float = _DEFAULT_LOCK_TIMEOUT,
     ) -> None:
         """Use :meth:`CA.open` or :meth:`CA.init`; this only stores what they found."""
@@ -313,6 +333,8 @@ class CA:
         self.certificate = certificate
         self.serial_mode: SerialMode = serial_mode
         self.policy: PolicyRules = policy
+        # openssl.cnf ``preserve``: issue the request's subject as it is, not policy-built.
+        self.preserve = preserve
         self.lock_timeout = lock_timeout
         self._passphrase = passphrase
         self._key = key
@@ -474,6 +496,7 @@ class CA:
             raise CAError(f"cacert.pem: {e}") from e
         serial_mode: SerialMode = "sequential"
         policy: PolicyRules = POLICY_ANYTHING
+        preserve = False
         cnf_path = root / "openssl.cnf"
         if cnf_path.is_file():
             cnf = _read_text(cnf_path, "openssl.cnf")
@@ -484,12 +507,15 @@ class CA:
             name = _config_value(cnf, section, "policy")
             if name is not None and name in POLICIES:
                 policy = POLICIES[name]
+            keep = _config_value(cnf, section, "preserve")
+            preserve = keep is not None and _yes(keep)
         return cls(
             root,
             cacert,
             passphrase=passphrase,
             serial_mode=serial_mode,
             policy=policy,
+            preserve=preserve,
             lock_timeout=lock_timeout,
         )
 
@@ -641,7 +667,11 @@ class CA:
         request = csr if isinstance(csr, CertificateSigningRequest) else load_csr(csr)
         request.verify()
         rules = self.policy if policy is None else _policy_rules(policy)
-        check_policy(request.subject, self.certificate.subject, rules)
+        if self.preserve:
+            check_policy(request.subject, self.certificate.subject, rules)
+            subject = request.subject
+        else:
+            subject = apply_policy(request.subject, self.certificate.subject, rules)
         key = self._load_key()
         with self._locked():
             if self.serial_mode == "random":
@@ -657,7 +687,14 @@ class CA:
                     "exists); the serial file is behind"
                 )
             cert = profiles.sign_csr(
-                request, self.certificate, key, profile=profile, days=days, serial=serial, now=now
+                request,
+                self.certificate,
+                key,
+                profile=profile,
+                days=days,
+                serial=serial,
+                now=now,
+                subject=subject,
             )
             entry = IndexEntry(
                 status="V",

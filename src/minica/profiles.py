@@ -325,11 +325,13 @@ def sign_csr(
     extensions: Iterable[Extension] = (),
     *,
     pss: bool = False,
+    subject: Name | None = None,
 ) -> Certificate:
     """Issue a certificate for a verified request under ``issuer_cert`` (RFC 5280 4.1).
 
     Raises InvalidSignature for a request that does not verify, PolicyError when the issuer
-    may not issue it. Only the request's subject, key and (per profile) subjectAltName are used.
+    may not issue it. Only the request's subject, key and (per profile) subjectAltName are used;
+    ``subject`` replaces the request's (the CA passes the one its policy builds).
     """
     if not isinstance(csr, CertificateSigningRequest):
         raise TypeError(f"csr must be a CertificateSigningRequest, got {type(csr).__name__}")
@@ -337,6 +339,10 @@ def sign_csr(
         raise TypeError(f"issuer_cert must be a Certificate, got {type(issuer_cert).__name__}")
     if not isinstance(issuer_key, RSAPrivateKey):
         raise TypeError(f"issuer_key must be an RSAPrivateKey, got {type(issuer_key).__name__}")
+    if subject is None:
+        subject = csr.subject
+    elif not isinstance(subject, Name):
+        raise TypeError(f"subject must be a Name, got {type(subject).__name__}")
     chosen = get_profile(profile)
     csr.verify()  # proof of possession first (RFC 4211 4; RFC 2986 3)
     _check_issuer(issuer_cert, issuer_key, chosen)
@@ -344,21 +350,21 @@ def sign_csr(
     requested = csr.extensions.get(SubjectAlternativeName)
     san = _san(
         chosen,
-        csr.subject,
+        subject,
         requested if isinstance(requested, SubjectAlternativeName) else None,
     )
-    if not csr.subject and san is None:
+    if not subject and san is None:
         raise PolicyError("sign_csr: the request has an empty subject and no subjectAltName")
     start = now_utc(now)
     tbs = TBSCertificate(
         serial_number=check_serial_number(random_serial() if serial is None else serial),
         issuer=issuer_cert.subject,  # byte-identical to the issuer's subject (RFC 5280 4.1.2.4)
-        subject=csr.subject,
+        subject=subject,
         not_valid_before=start,
         not_valid_after=start + _days(days),
         public_key=public_key,
         extensions=chosen.extensions(
-            subject=csr.subject,
+            subject=subject,
             public_key_id=public_key.key_id(),
             authority_key_id=_issuer_key_id(issuer_cert),
             san=san,
