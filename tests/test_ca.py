@@ -361,6 +361,34 @@ def test_revoke_unknown_serial_changes_nothing(pki: CA, csr: CertificateSigningR
     assert snapshot(pki.path) == before
 
 
+def test_revoke_adds_a_certificate_missing_from_the_index(
+    pki: CA, csr: CertificateSigningRequest, tmp_path: Path
+) -> None:
+    """A certificate of this CA the index lacks is added, revoked (as openssl ca -revoke)."""
+    kept = pki.sign(csr)
+    lost = pki.sign(csr)
+    lines = pki.index_path.read_text().splitlines(keepends=True)
+    pki.index_path.write_text(lines[0])  # as if restored from a backup taken in between
+    entry = pki.revoke(lost, reason="keyCompromise", now=NOW)
+    assert (entry.status, entry.serial, entry.filename) == ("R", lost.serial_number, "unknown")
+    assert entry.expiry == lost.not_valid_after
+    assert entry.subject == lost.subject.to_oneline()
+    assert [e.serial for e in pki.records()] == [kept.serial_number, lost.serial_number]
+    assert pki.generate_crl().is_revoked(lost.serial_number)
+
+
+def test_revoke_refuses_a_forgery_of_this_ca_name(
+    pki: CA, tmp_path: Path, csr: CertificateSigningRequest, leaf_key: RSAPrivateKey
+) -> None:
+    """A certificate naming this CA as issuer but signed by another key is not added."""
+    impostor = CA.init(tmp_path / "impostor", pki.certificate.subject, key=leaf_key)
+    forged = impostor.sign(csr)
+    before = snapshot(pki.path)
+    with pytest.raises(PolicyError, match="not signed by its key"):
+        pki.revoke(forged)
+    assert snapshot(pki.path) == before
+
+
 def test_revoke_twice(pki: CA, csr: CertificateSigningRequest) -> None:
     """Revoking a revoked certificate is a PolicyError."""
     cert = pki.sign(csr)

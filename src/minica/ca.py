@@ -47,7 +47,14 @@ from minica import oids, profiles
 from minica._opensslcnf import render_openssl_cnf
 from minica.cert import Certificate, load_certificate
 from minica.csr import CertificateSigningRequest, create_csr, load_csr
-from minica.errors import CAError, DecodeError, PassphraseError, PolicyError, ValidationError
+from minica.errors import (
+    CAError,
+    DecodeError,
+    InvalidSignature,
+    PassphraseError,
+    PolicyError,
+    ValidationError,
+)
 from minica.index import (
     OPENSSL_CA_REASONS,
     IndexEntry,
@@ -790,7 +797,8 @@ class CA:
         """Mark a certificate revoked in ``index.txt``, as ``openssl ca -revoke`` does.
 
         ``reason`` is an RFC 5280 5.3.1 name; "unspecified" is recorded without a reason (5.3.1
-        says to omit the reasonCode then). CAError for a serial not in the index,
+        says to omit the reasonCode then). A certificate of this CA that the index lacks is
+        added, revoked (openssl does the same); a bare serial must be in the index (CAError).
         PolicyError for one already revoked or a certificate from another issuer.
         """
         if isinstance(cert_or_serial, Certificate):
@@ -837,7 +845,38 @@ class CA:
                     keep_old=True,
                 )
                 return revoked
-        raise CAError(f"revoke: serial {format_serial(serial)} is not in index.txt")
+            if not isinstance(cert_or_serial, Certificate):
+                raise CAError(
+                    f"revoke: serial {format_serial(serial)} is not in index.txt (give the "
+                    "certificate itself to add it, as openssl ca -revoke does)"
+                )
+            # As openssl ca -revoke does with a certificate its database lacks (issued
+            # elsewhere, or the index was restored from a backup): add it, revoked.
+            try:
+                cert_or_serial.verify_signature(self.certificate)
+            except InvalidSignature:
+                raise PolicyError(
+                    f"revoke: certificate {format_serial(serial)} names this CA as its issuer "
+                    "but was not signed by its key"
+                ) from None
+            missing = IndexEntry(
+                status="V",
+                expiry=cert_or_serial.not_valid_after,
+                serial=serial,
+                subject=cert_or_serial.subject.to_oneline(),
+            )
+            try:
+                revoked = missing.revoke(when, reason, invalidity_date=invalidity_date)
+            except ValidationError as e:
+                raise PolicyError(f"revoke: {e}") from e
+            if text and not text.endswith("\n"):
+                text = text[: text.rfind("\n") + 1]  # a torn last line (crash) is not kept
+            _replace(
+                self.index_path,
+                (text + revoked.format_line()).encode("utf-8", "surrogateescape"),
+                keep_old=True,
+            )
+            return revoked
 
     def update_expired(self, now: datetime | None = None) -> int:
         """Mark valid entries whose expiry has passed as ``E`` (``openssl ca -updatedb``)."""

@@ -256,3 +256,29 @@ def test_issued_subject_is_openssls(
     assert mine.subject.der == theirs.subject.der, (mine.subject, theirs.subject)
     entries = CA.open(pki.path).records()
     assert entries[0].subject == entries[1].subject
+
+
+def test_revoking_a_certificate_missing_from_the_index_as_openssl_does(
+    tmp_path: Path, run_openssl: RunOpenssl, ca_key: RSAPrivateKey, leaf_key: RSAPrivateKey
+) -> None:
+    """openssl ca -revoke and CA.revoke add a certificate the index lacks with the same line."""
+    pki = CA.init(tmp_path / "pki", ROOT_SUBJECT, key=ca_key)
+    cert = pki.sign(create_csr(leaf_key, "/O=Example/CN=lost.example"))
+    (tmp_path / "lost.pem").write_text(cert.to_pem())
+    pki.index_path.write_text("")  # the database lost it (restored from an old backup)
+    pki.revoke(cert, reason="keyCompromise")
+    mine = pki.index_path.read_text()
+    pki.index_path.write_text("")
+    cnf = pki.path / "openssl.cnf"
+    run_openssl(
+        "ca", "-config", cnf, "-revoke", tmp_path / "lost.pem", "-crl_reason", "keyCompromise"
+    )
+    theirs = pki.index_path.read_text()
+
+    # Equal but for the revocation time (field 3 before the comma), which is "now" in each.
+    def fields(line: str) -> list[str]:
+        parts = line.rstrip("\n").split("\t")
+        parts[2] = parts[2].split(",", 1)[1]
+        return parts
+
+    assert fields(mine) == fields(theirs), (mine, theirs)
