@@ -43,7 +43,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from minica import oids, profiles
+from minica import der, oids, profiles
 from minica._opensslcnf import render_openssl_cnf
 from minica.cert import Certificate, load_certificate
 from minica.csr import CertificateSigningRequest, create_csr, load_csr
@@ -984,7 +984,7 @@ def _revoked_items(text: str) -> list[tuple[int, datetime, str | None] | Revoked
             items.append((serial, when, None))
         elif reason in _PSEUDO:
             if reason == "holdInstruction":
-                items.append((serial, when, "certificateHold"))
+                items.append(_held(serial, when, arg))
             else:
                 items.append(
                     RevokedCertificate(
@@ -1003,6 +1003,31 @@ def _revoked_items(text: str) -> list[tuple[int, datetime, str | None] | Revoked
     return items
 
 
+def _held(serial: int, when: datetime, instruction: str) -> RevokedCertificate:
+    """A certificateHold entry with its holdInstructionCode (RFC 5280 5.3.2), as ca.c has it.
+
+    The instruction is what ``-crl_hold`` was given (a name or dotted OID); one that is neither
+    is a CAError naming it (openssl refuses it the same way).
+    """
+    from minica.crl import RevokedCertificate
+    from minica.extensions import UnrecognizedExtension
+
+    try:
+        value = der.oid(oids.lookup(instruction))
+    except ValidationError:
+        raise CAError(
+            f"index.txt: serial {format_serial(serial)}: hold instruction {instruction!r} is "
+            "not an OID"
+        ) from None
+    code = UnrecognizedExtension(oid=oids.HOLD_INSTRUCTION_CODE, critical=False, value=value)
+    return RevokedCertificate(
+        serial_number=serial,
+        revocation_date=when,
+        reason="certificateHold",
+        extensions=(code,),
+    )
+
+
 def _revoked_from_entries(
     entries: Sequence[IndexEntry],
 ) -> list[tuple[int, datetime, str | None] | RevokedCertificate]:
@@ -1012,7 +1037,9 @@ def _revoked_from_entries(
     for e in entries:
         if e.status != "R" or e.revocation is None:
             continue
-        if e.invalidity_date is not None:
+        if e.hold_instruction is not None:
+            items.append(_held(e.serial, e.revocation, e.hold_instruction))
+        elif e.invalidity_date is not None:
             items.append(
                 RevokedCertificate(
                     serial_number=e.serial,

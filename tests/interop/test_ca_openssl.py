@@ -282,3 +282,34 @@ def test_revoking_a_certificate_missing_from_the_index_as_openssl_does(
         return parts
 
     assert fields(mine) == fields(theirs), (mine, theirs)
+
+
+def test_generate_crl_entries_equal_openssl_gencrl_for_pseudo_reasons(
+    tmp_path: Path, run_openssl: RunOpenssl, ca_key: RSAPrivateKey
+) -> None:
+    """keyTime, CAkeyTime and holdInstruction lines give openssl's exact CRL entries."""
+    from minica import der
+
+    pki = CA.init(tmp_path / "pki", ROOT_SUBJECT, key=ca_key)
+    pki.index_path.write_text(
+        "R\t341231000000Z\t240501000000Z\t1000\tunknown\t/CN=a\n"
+        "R\t341231000000Z\t240502000000Z,keyTime,20240415103000Z\t1002\tunknown\t/CN=b\n"
+        "R\t341231000000Z\t240502000001Z,CAkeyTime,20240416000000Z\t1003\tunknown\t/CN=c\n"
+        "R\t341231000000Z\t240502000005Z,holdInstruction,holdInstructionCallIssuer"
+        "\t1007\tunknown\t/CN=e\n"
+        "R\t341231000000Z\t240502000006Z,holdInstruction,1.2.840.10040.2.3\t1009\tunknown\t/CN=h\n"
+        "V\t341231000000Z\t\t1008\tunknown\t/CN=f\n"
+    )
+    mine = pki.generate_crl()
+    out = tmp_path / "theirs.pem"
+    run_openssl("ca", "-config", pki.path / "openssl.cnf", "-gencrl", "-out", out)
+    theirs = load_crl(out.read_bytes())
+
+    def revoked_bytes(tbs_der: bytes) -> bytes:
+        return der.decode(tbs_der).children[5].raw
+
+    assert revoked_bytes(mine.tbs_der) == revoked_bytes(theirs.tbs_der)
+    assert (
+        mine.to_text().split("Revoked Certificates:")[1].split("Signature Algorithm")[0]
+        == (theirs.to_text().split("Revoked Certificates:")[1].split("Signature Algorithm")[0])
+    )
