@@ -4,11 +4,28 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import subprocess
+import sys
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
 from minica._record import complete, fields, record
+
+
+def _fresh_python(code: str) -> list[str]:
+    """Run ``code`` in a new interpreter with minica on its path; its stdout, split."""
+    src = Path(__file__).resolve().parents[1] / "src"
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(src)},
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
 
 
 def _fresh() -> tuple[type, type]:
@@ -104,11 +121,6 @@ def test_new_completes_the_class_for_fast_paths() -> None:
 
 def test_parsed_objects_support_replace_in_a_fresh_process() -> None:
     """In a new interpreter, parsed extensions and index entries work with replace()."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    src = Path(__file__).resolve().parents[1] / "src"
     code = (
         "import dataclasses\n"
         "from minica.extensions import Extensions, SubjectAlternativeName, DNSName\n"
@@ -123,15 +135,7 @@ def test_parsed_objects_support_replace_in_a_fresh_process() -> None:
         "e = IndexEntry.parse_line(line)\n"
         "print(dataclasses.replace(e, status='E').status)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(src)},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["True", "E"]
+    assert _fresh_python(code) == ["True", "E"]
 
 
 def _twins() -> tuple[type, type]:
@@ -207,11 +211,6 @@ def test_slots_records_are_frozen_and_copy_and_pickle() -> None:
 
 def test_sign_path_imports_no_dataclasses_or_typing() -> None:
     """The value classes of `minica sign` cost no dataclasses/typing import (start-up time)."""
-    import subprocess
-    import sys
-    from pathlib import Path
-
-    src = Path(__file__).resolve().parents[1] / "src"
     code = (
         "import sys, minica.cli, minica.ca, minica.csr, minica.crl\n"
         "from minica.name import Name\n"
@@ -220,12 +219,4 @@ def test_sign_path_imports_no_dataclasses_or_typing() -> None:
         "SubjectAlternativeName.from_strings(['a.example'])\n"
         "print(sorted(m for m in ('dataclasses', 'typing', 'inspect') if m in sys.modules))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(src)},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
+    assert _fresh_python(code) == ["[]"]
