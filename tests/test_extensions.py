@@ -30,16 +30,20 @@ from minica.extensions import (
     Extension,
     Extensions,
     GeneralName,
+    InhibitAnyPolicy,
     InvalidityDate,
     IPAddress,
     KeyUsage,
     NameConstraints,
     OtherName,
+    PolicyConstraints,
     PolicyInformation,
+    PolicyMappings,
     RegisteredID,
     RFC822Name,
     SubjectAlternativeName,
     SubjectKeyIdentifier,
+    TLSFeature,
     UniformResourceIdentifier,
     UnrecognizedExtension,
     UserNotice,
@@ -113,8 +117,14 @@ crlDistributionPoints = URI:http://crl.example.com/c.crl
 authorityInfoAccess = OCSP;URI:http://ocsp.example.com/
 certificatePolicies = 1.2.3.4
 nameConstraints = excluded;email:.example.com
+[ policy ]
+basicConstraints = critical, CA:TRUE
+policyConstraints = requireExplicitPolicy:3,inhibitPolicyMapping:1
+inhibitAnyPolicy = 2
+policyMappings = 1.2.3.4:1.2.3.5, 2.16.840.1.101.3.2.1.48.1:1.2.3.7
+tlsfeature = status_request, status_request_v2, 99
 """
-SECTIONS = ("many", "odd", "small")
+SECTIONS = ("many", "odd", "small", "policy")
 
 
 @pytest.fixture(scope="session")
@@ -450,6 +460,10 @@ def test_bad_values_raise_decode_error() -> None:
         oids.CRL_REASON: "0a0111",  # undefined code
         oids.NAME_CONSTRAINTS: "3000",  # empty
         oids.CERTIFICATE_POLICIES: "3000",
+        oids.POLICY_CONSTRAINTS: "3000",  # empty (RFC 5280 4.2.1.11)
+        oids.INHIBIT_ANY_POLICY: "0201ff",  # negative SkipCerts
+        oids.POLICY_MAPPINGS: "3005300306012a",  # a mapping with one OID
+        oids.TLS_FEATURE: "30050203010000",  # 0x10000 is no TLS extension number
     }
     for oid, value in cases.items():
         raw = der.sequence(der.oid(oid), der.octet_string(bytes.fromhex(value)))
@@ -509,7 +523,45 @@ def test_eku_round_trip(usages: list[str]) -> None:
 def _sample_values() -> list[bytes]:
     cert_der = pem.decode((DATA / "certs" / "leaf-many.pem").read_bytes(), ("CERTIFICATE",)).der
     el = _extensions_element(cert_der)
-    return [k.raw for k in el.children]
+    built = (
+        PolicyConstraints(require_explicit_policy=2, inhibit_policy_mapping=0),
+        InhibitAnyPolicy(skip_certs=0),
+        PolicyMappings(mappings=[("1.2.3.4", "1.2.3.5"), ("1.2.3.6", "1.2.3.7")]),
+        TLSFeature(features=(5, 17)),
+    )
+    return [k.raw for k in el.children] + [encode_extension(e) for e in built]
+
+
+_skip = st.none() | st.integers(0, 2**70)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_skip, _skip, st.integers(0, 2**40), st.lists(st.integers(0, 0xFFFF), min_size=1))
+def test_policy_and_tls_feature_round_trip(
+    explicit: int | None, mapping: int | None, skip: int, features: list[int]
+) -> None:
+    """Built policyConstraints, inhibitAnyPolicy and tlsfeature parse back equal."""
+    values: list[Extension] = [InhibitAnyPolicy(skip_certs=skip), TLSFeature(features=features)]
+    if explicit is not None or mapping is not None:
+        values.append(
+            PolicyConstraints(require_explicit_policy=explicit, inhibit_policy_mapping=mapping)
+        )
+    for ext in values:
+        assert _parse(encode_extension(ext)) == ext
+
+
+def test_policy_extension_values_checked() -> None:
+    """Empty, negative, anyPolicy-mapping and out-of-range values are refused when built."""
+    with pytest.raises(ValidationError, match="at least one"):
+        PolicyConstraints()
+    with pytest.raises(ValidationError, match="negative"):
+        InhibitAnyPolicy(skip_certs=-1)
+    with pytest.raises(ValidationError, match="anyPolicy"):
+        PolicyMappings(mappings=[(oids.ANY_POLICY, "1.2.3")])
+    with pytest.raises(ValidationError, match="TLS extension number"):
+        TLSFeature(features=(70000,))
+    with pytest.raises(DecodeError, match=r"expected \[0\] then \[1\]"):
+        PolicyConstraints.from_der(bytes.fromhex("3006810101800101"))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

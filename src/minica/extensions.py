@@ -56,6 +56,7 @@ __all__ = [
     "FreshestCRL",
     "GeneralName",
     "IPAddress",
+    "InhibitAnyPolicy",
     "InvalidityDate",
     "IssuerAlternativeName",
     "KeyUsage",
@@ -63,13 +64,16 @@ __all__ = [
     "NetscapeComment",
     "NoticeReference",
     "OtherName",
+    "PolicyConstraints",
     "PolicyInformation",
+    "PolicyMappings",
     "PolicyQualifier",
     "RFC822Name",
     "RegisteredID",
     "SubjectAlternativeName",
     "SubjectInformationAccess",
     "SubjectKeyIdentifier",
+    "TLSFeature",
     "UniformResourceIdentifier",
     "UnrecognizedExtension",
     "UserNotice",
@@ -2090,3 +2094,203 @@ class CertificatePolicies(Extension):
 
     def to_text(self) -> str:
         return "\n".join(p.to_text() for p in self.policies)
+
+
+# -- Policy constraints, mappings, inhibitAnyPolicy; TLS feature -----------------------------
+
+
+def _skip_certs(value: object, what: str) -> None:
+    """RFC 5280 SkipCerts ::= INTEGER (0..MAX), or None for an absent one."""
+    if value is None:
+        return
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"{what} must be an int or None, got {type(value).__name__}")
+    if value < 0:
+        raise ValidationError(f"{what}: SkipCerts cannot be negative ({value})")
+
+
+@record
+class PolicyConstraints(Extension):
+    """Policy Constraints, RFC 5280 4.2.1.11 (critical): certificates to skip before an
+    explicit policy is required, and before policy mapping is inhibited; at least one."""
+
+    oid: ClassVar[str] = oids.POLICY_CONSTRAINTS
+    critical: bool = True
+    require_explicit_policy: int | None = None
+    inhibit_policy_mapping: int | None = None
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        _skip_certs(self.require_explicit_policy, "require_explicit_policy")
+        _skip_certs(self.inhibit_policy_mapping, "inhibit_policy_mapping")
+        if self.require_explicit_policy is None and self.inhibit_policy_mapping is None:
+            # RFC 5280 4.2.1.11: conforming CAs MUST NOT issue an empty sequence.
+            raise ValidationError("policyConstraints: give at least one of the two values")
+
+    def _encode(self) -> bytes:
+        parts = [
+            der.implicit(number, der.integer(value))
+            for number, value in (
+                (0, self.require_explicit_policy),
+                (1, self.inhibit_policy_mapping),
+            )
+            if value is not None
+        ]
+        return der.sequence(*parts)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> PolicyConstraints:
+        el.expect(der.SEQUENCE, what)
+        values: dict[int, int] = {}
+        last = -1
+        for k in el.children:
+            number = k.tag & 0x1F
+            if k.tag not in (0x80, 0x81) or number <= last:
+                raise k.error(what, f"unexpected {k.name} (expected [0] then [1], each once)")
+            last = number
+            value = _int(k, what)
+            if value < 0:
+                raise k.error(what, "negative SkipCerts")
+            values[number] = value
+        if not values:
+            raise el.error(what, "empty sequence (RFC 5280 4.2.1.11)")
+        return _new(
+            cls,
+            critical=critical,
+            require_explicit_policy=values.get(0),
+            inhibit_policy_mapping=values.get(1),
+        )
+
+    def to_text(self) -> str:
+        # v3_pcons.c i2v_POLICY_CONSTRAINTS: name:value pairs, one line.
+        parts = []
+        if self.require_explicit_policy is not None:
+            parts.append(f"Require Explicit Policy:{self.require_explicit_policy}")
+        if self.inhibit_policy_mapping is not None:
+            parts.append(f"Inhibit Policy Mapping:{self.inhibit_policy_mapping}")
+        return ", ".join(parts)
+
+
+@record
+class InhibitAnyPolicy(Extension):
+    """Inhibit anyPolicy, RFC 5280 4.2.1.14 (critical): certificates to skip before anyPolicy
+    stops matching other policies."""
+
+    oid: ClassVar[str] = oids.INHIBIT_ANY_POLICY
+    critical: bool = True
+    skip_certs: int
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        _skip_certs(self.skip_certs, "skip_certs")
+        if self.skip_certs is None:
+            raise TypeError("skip_certs must be an int")
+
+    def _encode(self) -> bytes:
+        return der.integer(self.skip_certs)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> InhibitAnyPolicy:
+        value = el.expect(der.INTEGER, what).as_int(what)
+        if value < 0:
+            raise el.error(what, "negative SkipCerts")
+        return _new(cls, critical=critical, skip_certs=value)
+
+    def to_text(self) -> str:
+        return str(self.skip_certs)  # i2s_ASN1_INTEGER: decimal
+
+
+@record
+class PolicyMappings(Extension):
+    """Policy Mappings, RFC 5280 4.2.1.5 (critical by the RFC's advice): (issuerDomainPolicy,
+    subjectDomainPolicy) pairs of dotted OIDs; anyPolicy may be on neither side."""
+
+    oid: ClassVar[str] = oids.POLICY_MAPPINGS
+    critical: bool = True
+    mappings: tuple[tuple[str, str], ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if isinstance(self.mappings, str | bytes):
+            raise TypeError("mappings must be (issuer policy, subject policy) pairs")
+        mappings = tuple(tuple(pair) for pair in self.mappings)
+        if not mappings:
+            raise ValidationError("policyMappings: at least one mapping is required")
+        for pair in mappings:
+            if len(pair) != 2:
+                raise ValidationError(f"policyMappings: {pair!r} is not a pair of OIDs")
+            for policy in pair:
+                if not isinstance(policy, str):
+                    raise TypeError(f"policyMappings: OIDs are str, got {type(policy).__name__}")
+                der.oid(policy)  # ValidationError for a malformed dotted OID
+                if policy == oids.ANY_POLICY:
+                    raise ValidationError("policyMappings: anyPolicy cannot be mapped (4.2.1.5)")
+        object.__setattr__(self, "mappings", mappings)
+
+    def _encode(self) -> bytes:
+        return der.sequence(*(der.sequence(der.oid(a), der.oid(b)) for a, b in self.mappings))
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> PolicyMappings:
+        el.expect(der.SEQUENCE, what)
+        if not el.children:
+            raise el.error(what, "at least one mapping is required")
+        mappings = []
+        for i, k in enumerate(el.children):
+            w = f"{what}[{i}]"
+            issuer, subject = k.expect(der.SEQUENCE, w).expect_children(w, 2, 2)
+            mappings.append(
+                (
+                    issuer.expect(der.OID, w + ".issuerDomainPolicy").as_oid(w),
+                    subject.expect(der.OID, w + ".subjectDomainPolicy").as_oid(w),
+                )
+            )
+        return _new(cls, critical=critical, mappings=tuple(mappings))
+
+    def to_text(self) -> str:
+        # v3_pmaps.c i2v_POLICY_MAPPINGS: issuer:subject, names where openssl knows them.
+        return ", ".join(f"{oids.long_name(a)}:{oids.long_name(b)}" for a, b in self.mappings)
+
+
+#: RFC 7633 TLS feature extension values openssl names (v3_tlsf.c).
+_TLS_FEATURES: dict[int, str] = {5: "status_request", 17: "status_request_v2"}
+
+
+@record
+class TLSFeature(Extension):
+    """TLS Feature, RFC 7633 (the "must-staple" extension): TLS extension numbers the
+    certificate's server must offer; 5 is status_request (OCSP stapling)."""
+
+    oid: ClassVar[str] = oids.TLS_FEATURE
+    features: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        if isinstance(self.features, int):
+            raise TypeError("features must be a tuple of ints")
+        features = tuple(self.features)
+        if not features:
+            raise ValidationError("tlsfeature: at least one feature is required")
+        for f in features:
+            if not isinstance(f, int) or isinstance(f, bool) or not 0 <= f <= 0xFFFF:
+                raise ValidationError(f"tlsfeature: {f!r} is not a TLS extension number")
+        object.__setattr__(self, "features", features)
+
+    def _encode(self) -> bytes:
+        return der.sequence(*(der.integer(f) for f in self.features))
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> TLSFeature:
+        el.expect(der.SEQUENCE, what)
+        if not el.children:
+            raise el.error(what, "at least one feature is required")
+        features = []
+        for i, k in enumerate(el.children):
+            value = k.expect(der.INTEGER, f"{what}[{i}]").as_int(f"{what}[{i}]")
+            if not 0 <= value <= 0xFFFF:
+                raise k.error(f"{what}[{i}]", f"{value} is not a TLS extension number")
+            features.append(value)
+        return _new(cls, critical=critical, features=tuple(features))
+
+    def to_text(self) -> str:
+        return ", ".join(_TLS_FEATURES.get(f, str(f)) for f in self.features)
