@@ -496,6 +496,7 @@ def general_names_from_strings(names: Iterable[str | GeneralName]) -> tuple[Gene
 # -- the Extension base and registry --------------------------------------------------------
 
 _REGISTRY: dict[str, type[Extension]] = {}
+_new_object = object.__new__
 _CACHE: dict[tuple[str, bool, bytes], Extension] = {}
 # Placeholder field path while decoding inside Extensions.from_element, replaced by the real
 # path (``extensions[2].subjectAltName``) only when an error is reported.
@@ -1377,7 +1378,8 @@ class Extensions:
                     _CACHE[oid, critical, value] = ext
             by_oid[oid] = ext
             items.append(ext)
-        obj = new(cls)
+        # Extensions is a plain __slots__ class, not a record: no completion check needed.
+        obj = _new_object(cls)
         obj._items = tuple(items)
         obj._by_oid = by_oid
         obj._der = el.raw
