@@ -447,6 +447,46 @@ def _general_names(el: Element, what: str, networks: bool = False) -> tuple[Gene
     return tuple(out)
 
 
+def _dns_names_fast(value: bytes) -> tuple[GeneralName, ...] | None:
+    """The names of a DER GeneralNames holding only short ASCII dNSNames (what nearly every
+    subjectAltName is), read without building an element tree; None for anything else.
+
+    Accepts exactly what ``der.decode`` + :func:`_general_names` accept for such a value:
+    minimal SEQUENCE length, at least one name, each a primitive [2] of under 128 ASCII octets,
+    nothing left over. Everything else, valid or not, takes the general path.
+    """
+    n = len(value)
+    if n < 4 or value[0] != 0x30:
+        return None
+    length = value[1]
+    if length < 0x80:
+        pos = 2
+    elif length == 0x81 and value[2] >= 0x80:
+        length, pos = value[2], 3
+    elif length == 0x82 and value[2]:
+        length, pos = (value[2] << 8) | value[3], 4
+    else:
+        return None
+    if pos + length != n or not length:
+        return None
+    out: list[GeneralName] = []
+    while pos < n:
+        if pos + 2 > n or value[pos] != 0x82:
+            return None
+        size = value[pos + 1]
+        end = pos + 2 + size
+        if size >= 0x80 or end > n:
+            return None
+        c = value[pos + 2 : end]
+        if not c.isascii():
+            return None
+        gn = new(DNSName)
+        gn.__dict__["value"] = c.decode("ascii")
+        out.append(gn)
+        pos = end
+    return tuple(out)
+
+
 def _general_names_der(names: tuple[GeneralName, ...]) -> bytes:
     return b"".join(n.to_der() for n in names)
 
@@ -905,6 +945,14 @@ class _GeneralNamesExtension(Extension):
 
     def _encode(self) -> bytes:
         return der.tlv(der.SEQUENCE, _general_names_der(self.names))
+
+    @classmethod
+    def _from_value(cls: type[_E], value: bytes, critical: bool) -> _E:
+        # Fast path for the usual list of host names; anything else goes through der.decode.
+        names = _dns_names_fast(value)
+        if names is not None:
+            return _new(cls, critical=critical, names=names)
+        return super()._from_value(value, critical)
 
     @classmethod
     def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
