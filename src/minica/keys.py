@@ -824,7 +824,9 @@ def _rsa_spki_fast(el: der.Element) -> RSAPublicKey | None:
         n_el, e_el = pair
         if n_el.tag != der.INTEGER or e_el.tag != der.INTEGER:
             return None
-        n, e = n_el.as_int(), e_el.as_int()
+        # der.decode checked both INTEGER encodings already; as_int() would check again.
+        n = int.from_bytes(n_el.content, "big", signed=True)
+        e = int.from_bytes(e_el.content, "big", signed=True)
     except DecodeError:
         return None
     # RSAPublicKey.__post_init__'s checks (n, e are ints here).
