@@ -1404,13 +1404,17 @@ class Extensions:
                     UnrecognizedExtension, oid=oid, critical=critical, value=value, _raw=None
                 )
             else:
+                # Only the cacheable classes look in the cache: for the others (names, key
+                # identifiers) the key would be built and hashed for nothing.
+                cacheable = ext_cls._cacheable
+                if cacheable:
+                    ext_or_none = _CACHE.get((oid, critical, value))
+                    if ext_or_none is not None:
+                        by_oid[oid] = ext_or_none
+                        items.append(ext_or_none)
+                        continue
                 # The field path is only spelled out when there is an error to report: decode
                 # under a marker and substitute the real path (keeps the common path cheap).
-                ext_or_none = _CACHE.get((oid, critical, value))
-                if ext_or_none is not None:
-                    by_oid[oid] = ext_or_none
-                    items.append(ext_or_none)
-                    continue
                 try:
                     if not value:
                         raise value_el.error(_MARK, "empty extnValue")
@@ -1422,7 +1426,7 @@ class Extensions:
                         message = _shift(message, value_el.content_offset)
                     raise DecodeError(message) from None
                 ext.__dict__["_raw"] = value
-                if ext_cls._cacheable and len(_CACHE) < 4096:
+                if cacheable and len(_CACHE) < 4096:
                     _CACHE[oid, critical, value] = ext
             by_oid[oid] = ext
             items.append(ext)
