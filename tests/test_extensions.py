@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pyasn1.codec.der import decoder as pyasn1_decoder
 from pyasn1_modules import rfc5280
 
-from minica import der, oids, pem
+from minica import der, extensions, oids, pem
 from minica.errors import DecodeError, ValidationError
 from minica.extensions import (
     AuthorityInformationAccess,
@@ -585,3 +585,64 @@ def test_mutated_extensions_raise_only_decode_error(raw: bytes, data: st.DataObj
     for ext in exts:
         ext.to_text()
         assert encode_extension(ext) is not None
+
+
+def _general_path(value: bytes) -> tuple[GeneralName, ...] | None:
+    """GeneralNames through der.decode and the careful walk; None where that raises."""
+    try:
+        el = der.decode(value, what="v").expect(der.SEQUENCE, "v")
+        return extensions._general_names(el, "v")
+    except DecodeError:
+        return None
+
+
+_dns_values = st.lists(_dns, min_size=1, max_size=8).map(
+    lambda names: SubjectAlternativeName(names=tuple(names)).to_der()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_dns_values, st.data())
+def test_dns_names_fast_path_agrees_with_careful_path(value: bytes, data: st.DataObject) -> None:
+    """On any (mutated) SAN value, the dNSName fast path gives the careful path's names or None."""
+    buf = bytearray(value)
+    for _ in range(data.draw(st.integers(0, 3))):
+        op = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        pos = data.draw(st.integers(0, max(0, len(buf) - 1)))
+        if op == "flip" and buf:
+            buf[pos] ^= data.draw(st.integers(1, 255))
+        elif op == "cut":
+            del buf[pos:]
+        else:
+            buf.insert(pos, data.draw(st.integers(0, 255)))
+    fast = extensions._dns_names_fast(bytes(buf))
+    if fast is not None:
+        assert fast == _general_path(bytes(buf))
+    if buf == value:
+        assert fast is not None
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "3000",  # no names: the careful path names the problem
+        "3081058203782e63",  # non-minimal SEQUENCE length
+        "30058203782e6300",  # a byte left over
+        "30058205616263",  # a name running past the end
+        "3004820278ff",  # a non-ASCII name
+        "300687047f000001",  # an iPAddress
+        "3082000482027861",  # a length with a zero first octet
+        "308183828180" + "61" * 128,  # a 128-octet name (long-form length)
+    ],
+)
+def test_dns_names_fast_path_leaves_the_rest_to_the_careful_path(value: str) -> None:
+    """Anything but minimal, complete, short ASCII dNSNames takes the general path."""
+    assert extensions._dns_names_fast(bytes.fromhex(value)) is None
+
+
+def test_dns_names_fast_path_skips_long_names_the_careful_path_reads() -> None:
+    """A dNSName of 128 octets or more is valid, and read by the careful path."""
+    value = bytes.fromhex("308183828180" + "61" * 128)
+    assert _general_path(value) == (DNSName("a" * 128),)
+    san = SubjectAlternativeName._from_value(value, False)
+    assert san.names == (DNSName("a" * 128),)

@@ -654,6 +654,49 @@ def test_spki_fast_path_equals_careful_path() -> None:
     assert fast is not None and fast.spki_der() == data and hash(fast) == hash(careful)
 
 
+def _careful_key(spki: bytes) -> RSAPublicKey | None:
+    """The key the careful walk finds in an SPKI, or None where it raises."""
+    try:
+        el = der.decode(spki)
+        alg, bits = el.expect(der.SEQUENCE, "x").expect_children("x", 2)
+        keys._check_rsa_algorithm(alg, "x")
+        inner = der.decode(bits.expect(der.BIT_STRING, "x").as_bit_string_bytes("x"))
+        return keys._pkcs1_public_key(inner, "x")
+    except DecodeError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from([2**64 + 13, 2**127 - 1, 2**1023 + 5, 2**2047 + 9, 2**4095 + 3]),
+    st.sampled_from([3, 65537, 2**31 - 1]),
+    st.data(),
+)
+def test_spki_fast_path_agrees_with_careful_path(n: int, e: int, data: st.DataObject) -> None:
+    """On any (mutated) RSA SPKI, the in-place fast path gives the careful walk's key or None."""
+    spki = _spki(der.sequence(der.integer(n), der.integer(e)))
+    buf = bytearray(spki)
+    for _ in range(data.draw(st.integers(0, 3))):
+        op = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        # Mutate the BIT STRING contents (past the AlgorithmIdentifier) most of the time.
+        pos = data.draw(st.integers(min(len(buf) - 1, 17), max(0, len(buf) - 1)))
+        if op == "flip" and buf:
+            buf[pos] ^= data.draw(st.integers(1, 255))
+        elif op == "cut":
+            del buf[pos:]
+        else:
+            buf.insert(pos, data.draw(st.integers(0, 255)))
+    try:
+        el = der.decode(bytes(buf))
+    except DecodeError:
+        return
+    fast = keys._rsa_spki_fast(el)
+    if fast is not None:
+        assert fast == _careful_key(bytes(buf))
+    if buf == spki:
+        assert fast == RSAPublicKey(n=n, e=e)
+
+
 @pytest.mark.parametrize(
     ("spki", "message"),
     [

@@ -94,6 +94,23 @@ def test_malformed_names_name_the_path(data: bytes, message: str) -> None:
         Name.from_der(data)
 
 
+def test_hand_made_elements_parse_like_decoded_ones() -> None:
+    """A Name tree built by hand (no values kept by decode()) parses to the decoded Name."""
+    good = _raw_name(der.set_of([_atv(der.oid("2.5.4.3"), der.utf8_string("host"))]))
+    el = der.decode(good)
+    atv = el.children[0].children[0]
+    type_el, value_el = atv.children
+    made = [
+        der.Element(good, e.tag, e.number, e.offset, e.header_length, e.length, ())
+        for e in (type_el, value_el)
+    ]
+    made_atv = der.Element(good, der.SEQUENCE, 16, 4, 2, atv.length, tuple(made))
+    made_rdn = der.Element(good, der.SET, 17, 2, 2, el[0].length, (made_atv,))
+    made_name = der.Element(good, der.SEQUENCE, 16, 0, 2, el.length, (made_rdn,))
+    assert Name.from_element(made_name) == Name.from_der(good)
+    assert Name.from_element(made_name).rdns == Name.from_der(good).rdns
+
+
 def test_bad_string_in_a_hand_made_element_names_the_path() -> None:
     """Invalid UTF-8 or PrintableString in an element not from decode() is still refused."""
     for tag, content in ((der.UTF8_STRING, b"\xff"), (der.PRINTABLE_STRING, b"a*b")):

@@ -459,6 +459,46 @@ def _general_names(el: Element, what: str, networks: bool = False) -> tuple[Gene
     return tuple(out)
 
 
+def _dns_names_fast(value: bytes) -> tuple[GeneralName, ...] | None:
+    """The names of a DER GeneralNames holding only short ASCII dNSNames (what nearly every
+    subjectAltName is), read without building an element tree; None for anything else.
+
+    Accepts exactly what ``der.decode`` + :func:`_general_names` accept for such a value:
+    minimal SEQUENCE length, at least one name, each a primitive [2] of under 128 ASCII octets,
+    nothing left over. Everything else, valid or not, takes the general path.
+    """
+    n = len(value)
+    if n < 4 or value[0] != 0x30:
+        return None
+    length = value[1]
+    if length < 0x80:
+        pos = 2
+    elif length == 0x81 and value[2] >= 0x80:
+        length, pos = value[2], 3
+    elif length == 0x82 and value[2]:
+        length, pos = (value[2] << 8) | value[3], 4
+    else:
+        return None
+    if pos + length != n or not length:
+        return None
+    out: list[GeneralName] = []
+    while pos < n:
+        if pos + 2 > n or value[pos] != 0x82:
+            return None
+        size = value[pos + 1]
+        end = pos + 2 + size
+        if size >= 0x80 or end > n:
+            return None
+        c = value[pos + 2 : end]
+        if not c.isascii():
+            return None
+        gn = new(DNSName)
+        gn.__dict__["value"] = c.decode("ascii")
+        out.append(gn)
+        pos = end
+    return tuple(out)
+
+
 def _general_names_der(names: tuple[GeneralName, ...]) -> bytes:
     return b"".join(n.to_der() for n in names)
 
@@ -508,6 +548,7 @@ def general_names_from_strings(names: Iterable[str | GeneralName]) -> tuple[Gene
 # -- the Extension base and registry --------------------------------------------------------
 
 _REGISTRY: dict[str, type[Extension]] = {}
+_new_object = object.__new__
 _CACHE: dict[tuple[str, bool, bytes], Extension] = {}
 # Placeholder field path while decoding inside Extensions.from_element, replaced by the real
 # path (``extensions[2].subjectAltName``) only when an error is reported.
@@ -916,6 +957,14 @@ class _GeneralNamesExtension(Extension):
 
     def _encode(self) -> bytes:
         return der.tlv(der.SEQUENCE, _general_names_der(self.names))
+
+    @classmethod
+    def _from_value(cls: type[_E], value: bytes, critical: bool) -> _E:
+        # Fast path for the usual list of host names; anything else goes through der.decode.
+        names = _dns_names_fast(value)
+        if names is not None:
+            return _new(cls, critical=critical, names=names)
+        return super()._from_value(value, critical)
 
     @classmethod
     def _decode(cls: type[_E], el: Element, critical: bool, what: str) -> _E:
@@ -1367,13 +1416,17 @@ class Extensions:
                     UnrecognizedExtension, oid=oid, critical=critical, value=value, _raw=None
                 )
             else:
+                # Only the cacheable classes look in the cache: for the others (names, key
+                # identifiers) the key would be built and hashed for nothing.
+                cacheable = ext_cls._cacheable
+                if cacheable:
+                    ext_or_none = _CACHE.get((oid, critical, value))
+                    if ext_or_none is not None:
+                        by_oid[oid] = ext_or_none
+                        items.append(ext_or_none)
+                        continue
                 # The field path is only spelled out when there is an error to report: decode
                 # under a marker and substitute the real path (keeps the common path cheap).
-                ext_or_none = _CACHE.get((oid, critical, value))
-                if ext_or_none is not None:
-                    by_oid[oid] = ext_or_none
-                    items.append(ext_or_none)
-                    continue
                 try:
                     if not value:
                         raise value_el.error(_MARK, "empty extnValue")
@@ -1385,11 +1438,12 @@ class Extensions:
                         message = _shift(message, value_el.content_offset)
                     raise DecodeError(message) from None
                 ext.__dict__["_raw"] = value
-                if ext_cls._cacheable and len(_CACHE) < 4096:
+                if cacheable and len(_CACHE) < 4096:
                     _CACHE[oid, critical, value] = ext
             by_oid[oid] = ext
             items.append(ext)
-        obj = new(cls)
+        # Extensions is a plain __slots__ class, not a record: no completion check needed.
+        obj = _new_object(cls)
         obj._items = tuple(items)
         obj._by_oid = by_oid
         obj._der = el.raw

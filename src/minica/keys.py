@@ -812,26 +812,62 @@ def _rsa_spki_fast(el: der.Element) -> RSAPublicKey | None:
     # The exact DER of {rsaEncryption, NULL}, and a BIT STRING of whole octets.
     if bits.tag != der.BIT_STRING or alg.raw != _RSA_ENCRYPTION_DER:
         return None
-    content = bits.content
-    if content[:1] != b"\x00":
+    c = bits.content
+    if c[:1] != b"\x00":
         return None
-    try:
-        inner = der.decode(content[1:])
-        pair = inner.children
-        if inner.tag != der.SEQUENCE or len(pair) != 2:
-            return None
-        n_el, e_el = pair
-        if n_el.tag != der.INTEGER or e_el.tag != der.INTEGER:
-            return None
-        n, e = n_el.as_int(), e_el.as_int()
-    except DecodeError:
+    # RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }, read in place: an
+    # element tree for three TLVs would cost twice as much. Headers in any other form than
+    # these (or malformed) go to the careful walk, which names the problem.
+    size = len(c)
+    start, end = _tlv_at(c, 1, der.SEQUENCE)
+    if end != size:
         return None
+    n_start, n_end = _tlv_at(c, start, der.INTEGER)
+    if n_end < 0:
+        return None
+    e_start, e_end = _tlv_at(c, n_end, der.INTEGER)
+    if e_end != size or not _minimal_integer(c, n_start, n_end):
+        return None
+    if not _minimal_integer(c, e_start, e_end):
+        return None
+    n = int.from_bytes(c[n_start:n_end], "big", signed=True)
+    e = int.from_bytes(c[e_start:e_end], "big", signed=True)
     # RSAPublicKey.__post_init__'s checks (n, e are ints here).
     if n < 3 or not n & 1 or not 3 <= e < n or not e & 1:
         return None
     key = _new(RSAPublicKey)
     key.__dict__.update(n=n, e=e)
     return key
+
+
+def _tlv_at(c: bytes, pos: int, tag: int) -> tuple[int, int]:
+    """(content start, end) of the element at ``c[pos]`` if its identifier is ``tag`` and its
+    length has a minimal DER form of one to three octets (any length below 64 KiB) within
+    ``c``; (-1, -1) otherwise."""
+    size = len(c)
+    if pos + 2 > size or c[pos] != tag:
+        return -1, -1
+    length = c[pos + 1]
+    if length < 0x80:
+        start = pos + 2
+    elif length == 0x81 and pos + 3 <= size and c[pos + 2] >= 0x80:
+        length, start = c[pos + 2], pos + 3
+    elif length == 0x82 and pos + 4 <= size and c[pos + 2]:
+        length, start = (c[pos + 2] << 8) | c[pos + 3], pos + 4
+    else:
+        return -1, -1
+    end = start + length
+    return (start, end) if end <= size else (-1, -1)
+
+
+def _minimal_integer(c: bytes, start: int, end: int) -> bool:
+    """Whether ``c[start:end]`` is a DER INTEGER's content (X.690 8.3.2: non-empty, minimal)."""
+    if end == start:
+        return False
+    if end - start == 1:
+        return True
+    b0, b1 = c[start], c[start + 1]
+    return not ((b0 == 0 and b1 < 0x80) or (b0 == 0xFF and b1 >= 0x80))
 
 
 _new = object.__new__
