@@ -291,6 +291,10 @@ class IndexEntry:
             # A CR may stay: openssl keeps the one a CRLF file ends its lines with.
             if "\n" in value or "\0" in value:
                 return f"{name} must not contain a newline or NUL"
+        if self.filename.endswith("\\"):
+            # TXT_DB escapes a tab by a backslash before it, and does not escape backslashes:
+            # the separator after a trailing backslash would read back as part of the field.
+            return "filename must not end with a backslash (index.txt could not hold it)"
         if self.revocation is None:
             if self.status == "R":
                 return "status R needs a revocation time"
