@@ -33,6 +33,7 @@ from minica.extensions import (
     InhibitAnyPolicy,
     InvalidityDate,
     IPAddress,
+    IssuingDistributionPoint,
     KeyUsage,
     NameConstraints,
     OtherName,
@@ -528,6 +529,11 @@ def _sample_values() -> list[bytes]:
         InhibitAnyPolicy(skip_certs=0),
         PolicyMappings(mappings=[("1.2.3.4", "1.2.3.5"), ("1.2.3.6", "1.2.3.7")]),
         TLSFeature(features=(5, 17)),
+        IssuingDistributionPoint(
+            full_name=(UniformResourceIdentifier("http://example.com/a.crl"),),
+            only_user_certs=True,
+            only_some_reasons=frozenset({"keyCompromise"}),
+        ),
     )
     return [k.raw for k in el.children] + [encode_extension(e) for e in built]
 

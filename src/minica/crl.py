@@ -22,7 +22,7 @@ from minica import der, oids, pem, text
 from minica._record import field, record
 from minica.algorithms import HASH_OIDS, SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
-from minica.extensions import CRL_REASONS
+from minica.extensions import CRL_REASONS, IssuingDistributionPoint
 from minica.keys import RSAPublicKey
 from minica.name import Name
 
@@ -147,6 +147,8 @@ def _check_known_value(oid: str, value: der.Element, where: str) -> None:
             _decode_crl_number(data)
         elif oid == oids.AUTHORITY_KEY_IDENTIFIER:
             _decode_aki(data)
+        elif oid == oids.ISSUING_DISTRIBUTION_POINT:
+            IssuingDistributionPoint.from_der(data, what="issuingDistributionPoint")
         # Other values stay opaque: kept and re-encoded byte for byte.
     except DecodeError as e:
         raise DecodeError(f"{what}: {e} (value at byte {value.content_offset})") from e
@@ -1182,6 +1184,11 @@ def _extensions_text(title: str, extensions: Sequence[ExtensionLike], indent: in
     for ext in extensions:
         name = oids.long_name(ext.oid)
         lines.append(" " * (indent + 4) + f"{name}: {'critical' if ext.critical else ''}")
+        if ext.oid == oids.ISSUING_DISTRIBUTION_POINT:
+            # Laid out by indentation (a name list runs into the next line, as in openssl).
+            idp = IssuingDistributionPoint.from_der(ext.to_der())
+            lines.extend(idp.indented_text(indent + 8).split("\n"))
+            continue
         lines.extend(" " * (indent + 8) + line for line in _extension_text(ext).split("\n"))
     return lines
 

@@ -59,6 +59,7 @@ __all__ = [
     "InhibitAnyPolicy",
     "InvalidityDate",
     "IssuerAlternativeName",
+    "IssuingDistributionPoint",
     "KeyUsage",
     "NameConstraints",
     "NetscapeComment",
@@ -1563,6 +1564,81 @@ def _names_or_none(kind: str, names: object) -> tuple[GeneralName, ...] | None:
     return _check_names(kind, names)  # type: ignore[arg-type]
 
 
+def _check_reasons(kind: str, reasons: object) -> frozenset[str] | None:
+    """ReasonFlags names (RFC 5280 4.2.1.13), or None for an absent field."""
+    if reasons is None:
+        return None
+    if isinstance(reasons, str) or not isinstance(reasons, Iterable):
+        raise TypeError(f"{kind}: reasons must be a set of ReasonFlags names")
+    checked = frozenset(reasons)
+    for r in checked:
+        if r not in REASON_FLAGS:
+            raise ValidationError(f"{kind}: unknown reason flag {r!r}")
+    return checked
+
+
+def _reasons_der(number: int, reasons: frozenset[str]) -> bytes:
+    value = sum(1 << i for i, r in enumerate(REASON_FLAGS) if r in reasons)
+    return der.implicit(number, _named_bits(value))
+
+
+def _read_reasons(el: Element, what: str, tag: int) -> frozenset[str]:
+    value = _read_named_bits(el, what, len(REASON_FLAGS), tag)
+    return frozenset(r for i, r in enumerate(REASON_FLAGS) if value >> i & 1)
+
+
+def _reasons_text(reasons: frozenset[str]) -> str:
+    """print_reasons() in v3_crld.c: the flag names on one line, or <EMPTY>."""
+    names = [t for r, t in zip(REASON_FLAGS, _REASON_FLAG_TEXT, strict=True) if r in reasons]
+    return ", ".join(names) if names else "<EMPTY>"
+
+
+def _point_name_der(full_name: tuple[GeneralName, ...] | None, relative: Name | None) -> bytes:
+    """DistributionPointName under its [0]: fullName [0] or nameRelativeToCRLIssuer [1]."""
+    if full_name is not None:
+        return der.explicit(0, der.context(0, _general_names_der(full_name), constructed=True))
+    if relative is None:
+        raise ValidationError("DistributionPointName: needs a full name or a relative name")
+    rdn_set = der.decode(relative.to_der()).children[0].content
+    return der.explicit(0, der.context(1, rdn_set, constructed=True))
+
+
+def _point_name(k: Element, what: str) -> tuple[tuple[GeneralName, ...] | None, Name | None]:
+    """The [0] DistributionPointName at ``k``: (full name, None) or (None, relative name)."""
+    w = what + ".distributionPoint"
+    (choice,) = k.expect_children(w, 1)
+    if choice.tag == 0xA0:
+        return _general_names(choice, w + ".fullName"), None
+    if choice.tag == 0xA1:
+        w += ".nameRelativeToCRLIssuer"
+        if not choice.children:
+            raise choice.error(w, "empty RDN")
+        rdn = der.tlv(der.SET, choice.content)
+        return None, Name.from_der(der.sequence(rdn), what=w)
+    raise choice.error(w, f"unexpected {choice.name}")
+
+
+def _check_relative_name(kind: str, relative: object) -> None:
+    if relative is not None:
+        if not isinstance(relative, Name):
+            raise TypeError("relative_name must be a Name")
+        if len(relative.rdns) != 1:
+            raise ValidationError(f"{kind}: relative_name must be one RDN")
+
+
+def _point_name_text(
+    full_name: tuple[GeneralName, ...] | None, relative: Name | None, indent: int
+) -> str:
+    """print_distpoint() of OpenSSL 3.0: a name list ends without a newline, so what follows
+    continues its line; a relative name ends with one."""
+    pad, pad2 = " " * indent, " " * (indent + 2)
+    if full_name is not None:
+        return f"{pad}Full Name:\n" + "\n".join(pad2 + n.print_text() for n in full_name)
+    if relative is not None:
+        return f"{pad}Relative Name:\n{pad2}{relative.to_text()}\n"
+    return ""
+
+
 @record
 class DistributionPoint:
     """DistributionPoint, RFC 5280 4.2.1.13: a full name (URIs) or a name relative to the CRL
@@ -1578,19 +1654,8 @@ class DistributionPoint:
         object.__setattr__(self, "crl_issuer", _names_or_none("crl_issuer", self.crl_issuer))
         if self.full_name is not None and self.relative_name is not None:
             raise ValidationError("DistributionPoint: full_name or relative_name, not both")
-        if self.relative_name is not None:
-            if not isinstance(self.relative_name, Name):
-                raise TypeError("relative_name must be a Name")
-            if len(self.relative_name.rdns) != 1:
-                raise ValidationError("DistributionPoint: relative_name must be one RDN")
-        if self.reasons is not None:
-            if isinstance(self.reasons, str):
-                raise TypeError("reasons must be a set of ReasonFlags names")
-            reasons = frozenset(self.reasons)
-            for r in reasons:
-                if r not in REASON_FLAGS:
-                    raise ValidationError(f"DistributionPoint: unknown reason flag {r!r}")
-            object.__setattr__(self, "reasons", reasons)
+        _check_relative_name("DistributionPoint", self.relative_name)
+        object.__setattr__(self, "reasons", _check_reasons("DistributionPoint", self.reasons))
         if self.full_name is None and self.relative_name is None and self.crl_issuer is None:
             raise ValidationError(
                 "DistributionPoint: needs a distributionPoint or a cRLIssuer (RFC 5280 4.2.1.13)"
@@ -1599,18 +1664,10 @@ class DistributionPoint:
     def to_der(self) -> bytes:
         """The DistributionPoint SEQUENCE."""
         parts = []
-        if self.full_name is not None:
-            inner = der.context(0, _general_names_der(self.full_name), constructed=True)
-            parts.append(der.explicit(0, inner))
-        elif self.relative_name is not None:
-            rdn_set = der.decode(self.relative_name.to_der()).children[0].content
-            parts.append(der.explicit(0, der.context(1, rdn_set, constructed=True)))
+        if self.full_name is not None or self.relative_name is not None:
+            parts.append(_point_name_der(self.full_name, self.relative_name))
         if self.reasons is not None:
-            value = 0
-            for i, r in enumerate(REASON_FLAGS):
-                if r in self.reasons:
-                    value |= 1 << i
-            parts.append(der.implicit(1, _named_bits(value)))
+            parts.append(_reasons_der(1, self.reasons))
         if self.crl_issuer is not None:
             parts.append(der.context(2, _general_names_der(self.crl_issuer), constructed=True))
         return der.sequence(*parts)
@@ -1620,17 +1677,9 @@ class DistributionPoint:
         without a newline, so a following ``Reasons:``/``CRL Issuer:`` continues its line, and a
         relative name ends with one."""
         pad, pad2 = " " * indent, " " * (indent + 2)
-        out = []
-        if self.full_name is not None:
-            out.append(f"{pad}Full Name:\n")
-            out.append("\n".join(pad2 + n.print_text() for n in self.full_name))
-        elif self.relative_name is not None:
-            out.append(f"{pad}Relative Name:\n{pad2}{self.relative_name.to_text()}\n")
+        out = [_point_name_text(self.full_name, self.relative_name, indent)]
         if self.reasons is not None:
-            names = [
-                t for r, t in zip(REASON_FLAGS, _REASON_FLAG_TEXT, strict=True) if r in self.reasons
-            ]
-            out.append(f"{pad}Reasons:\n{pad2}{', '.join(names) if names else '<EMPTY>'}\n")
+            out.append(f"{pad}Reasons:\n{pad2}{_reasons_text(self.reasons)}\n")
         if self.crl_issuer is not None:
             out.append(f"{pad}CRL Issuer:\n")
             out.append("\n".join(pad2 + n.print_text() for n in self.crl_issuer))
@@ -1647,21 +1696,9 @@ def _distribution_point(el: Element, what: str) -> DistributionPoint:
             raise k.error(what, f"unexpected {k.name}")
         last = n
         if k.tag == 0xA0:
-            w = what + ".distributionPoint"
-            (choice,) = k.expect_children(w, 1)
-            if choice.tag == 0xA0:
-                full_name = _general_names(choice, w + ".fullName")
-            elif choice.tag == 0xA1:
-                w += ".nameRelativeToCRLIssuer"
-                if not choice.children:
-                    raise choice.error(w, "empty RDN")
-                rdn = der.tlv(der.SET, choice.content)
-                relative = Name.from_der(der.sequence(rdn), what=w)
-            else:
-                raise choice.error(w, f"unexpected {choice.name}")
+            full_name, relative = _point_name(k, what)
         elif k.tag == 0x81:
-            value = _read_named_bits(k, what + ".reasons", len(REASON_FLAGS), 0x81)
-            reasons = frozenset(r for i, r in enumerate(REASON_FLAGS) if value >> i & 1)
+            reasons = _read_reasons(k, what + ".reasons", 0x81)
         elif k.tag == 0xA2:
             crl_issuer = _general_names(k, what + ".cRLIssuer")
         else:
@@ -1727,6 +1764,108 @@ class CRLDistributionPoints(Extension):
 
     def indented_text(self, indent: int) -> str:
         return "\n".join(p.to_text(indent) for p in self.points)
+
+
+@record
+class IssuingDistributionPoint(Extension):
+    """Issuing Distribution Point, RFC 5280 5.2.5 (a critical CRL extension): which
+    distribution point and which certificates (user, CA, attribute; some reasons) a CRL covers,
+    and whether it is indirect."""
+
+    oid: ClassVar[str] = oids.ISSUING_DISTRIBUTION_POINT
+    critical: bool = True
+    full_name: tuple[GeneralName, ...] | None = None
+    relative_name: Name | None = None
+    only_user_certs: bool = False
+    only_ca_certs: bool = False
+    only_some_reasons: frozenset[str] | None = None
+    indirect_crl: bool = False
+    only_attribute_certs: bool = False
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        object.__setattr__(self, "full_name", _names_or_none("full_name", self.full_name))
+        if self.full_name is not None and self.relative_name is not None:
+            raise ValidationError("issuingDistributionPoint: full_name or relative_name, not both")
+        _check_relative_name("issuingDistributionPoint", self.relative_name)
+        reasons = _check_reasons("issuingDistributionPoint", self.only_some_reasons)
+        object.__setattr__(self, "only_some_reasons", reasons)
+        flags = (self.only_user_certs, self.only_ca_certs, self.indirect_crl)
+        for flag in (*flags, self.only_attribute_certs):
+            if not isinstance(flag, bool):
+                raise TypeError(f"issuingDistributionPoint flags are bools, got {flag!r}")
+        if self.only_user_certs + self.only_ca_certs + self.only_attribute_certs > 1:
+            raise ValidationError(
+                "issuingDistributionPoint: at most one of only_user_certs, only_ca_certs and "
+                "only_attribute_certs (RFC 5280 5.2.5)"
+            )
+
+    def _encode(self) -> bytes:
+        parts = []
+        if self.full_name is not None or self.relative_name is not None:
+            parts.append(_point_name_der(self.full_name, self.relative_name))
+        # DER omits a BOOLEAN equal to its DEFAULT FALSE.
+        for number, flag in ((1, self.only_user_certs), (2, self.only_ca_certs)):
+            if flag:
+                parts.append(der.context(number, b"\xff"))
+        if self.only_some_reasons is not None:
+            parts.append(_reasons_der(3, self.only_some_reasons))
+        for number, flag in ((4, self.indirect_crl), (5, self.only_attribute_certs)):
+            if flag:
+                parts.append(der.context(number, b"\xff"))
+        return der.sequence(*parts)
+
+    @classmethod
+    def _decode(cls, el: Element, critical: bool, what: str) -> IssuingDistributionPoint:
+        el.expect(der.SEQUENCE, what)
+        fields: dict[str, Any] = {}
+        flag_names = {
+            1: "only_user_certs",
+            2: "only_ca_certs",
+            4: "indirect_crl",
+            5: "only_attribute_certs",
+        }
+        last = -1
+        for k in el.children:
+            n = k.tag & 0x1F
+            if k.tag & 0xC0 != 0x80 or n > 5 or n <= last:
+                raise k.error(what, f"unexpected {k.name}")
+            last = n
+            if k.tag == 0xA0:
+                fields["full_name"], fields["relative_name"] = _point_name(k, what)
+            elif k.tag == 0x83:
+                fields["only_some_reasons"] = _read_reasons(k, what + ".onlySomeReasons", 0x83)
+            elif k.tag == 0x80 | n and n in flag_names:
+                w = f"{what}.{flag_names[n]}"
+                if not k.as_bool(w):
+                    raise k.error(w, "FALSE must be omitted (DEFAULT)")
+                fields[flag_names[n]] = True
+            else:
+                raise k.error(what, f"unexpected {k.name}")
+        try:
+            return cls(critical=critical, **fields)
+        except ValidationError as e:
+            raise el.error(what, str(e)) from None
+
+    def indented_text(self, indent: int) -> str:
+        # i2r_idp() of OpenSSL 3.0, its trailing newline included.
+        pad, pad2 = " " * indent, " " * (indent + 2)
+        out = [_point_name_text(self.full_name, self.relative_name, indent)]
+        if self.only_user_certs:
+            out.append(f"{pad}Only User Certificates\n")
+        if self.only_ca_certs:
+            out.append(f"{pad}Only CA Certificates\n")
+        if self.indirect_crl:
+            out.append(f"{pad}Indirect CRL\n")
+        if self.only_some_reasons is not None:
+            out.append(f"{pad}Only Some Reasons:\n{pad2}{_reasons_text(self.only_some_reasons)}\n")
+        if self.only_attribute_certs:
+            out.append(f"{pad}Only Attribute Certificates\n")
+        text = "".join(out)
+        return text or f"{pad}<EMPTY>\n"
+
+    def to_text(self) -> str:
+        return self.indented_text(0)
 
 
 @record

@@ -206,3 +206,85 @@ def test_openssl_sample_crl(openssl_samples: object) -> None:
     (entry,) = crl
     assert entry.serial_number == 0x1A2B3C4D5E6F
     assert entry.reason == "keyCompromise"
+
+
+_IDP_SECTIONS = """
+[ crl_idp ]
+authorityKeyIdentifier = keyid:always
+issuingDistributionPoint = critical, @idp_section
+[ idp_section ]
+fullname = URI:http://example.com/root.crl, URI:http://backup.example.com/root.crl
+onlyuser = TRUE
+onlysomereasons = keyCompromise, superseded
+indirectCRL = TRUE
+[ crl_idp_ca ]
+issuingDistributionPoint = critical, @idp_ca
+[ idp_ca ]
+onlyCA = TRUE
+[ crl_idp_aa ]
+issuingDistributionPoint = critical, @idp_aa
+[ idp_aa ]
+onlyAA = TRUE
+"""
+
+
+@pytest.mark.parametrize("section", ["crl_idp", "crl_idp_ca", "crl_idp_aa"])
+def test_issuing_distribution_point_from_openssl(
+    run_openssl: Any, tmp_path: Path, ca_key: RSAPrivateKey, section: str
+) -> None:
+    """openssl ca -gencrl's issuingDistributionPoint: typed, printed and re-encoded exactly."""
+    from minica.ca import CA
+    from minica.extensions import IssuingDistributionPoint
+
+    pki = CA.init(tmp_path / "pki", "/CN=IDP Root", key=ca_key)
+    cnf = pki.path / "openssl.cnf"
+    cnf.write_text(cnf.read_text() + _IDP_SECTIONS)
+    out = tmp_path / "c.pem"
+    run_openssl("ca", "-config", cnf, "-gencrl", "-crlexts", section, "-out", out)
+    crl = load_crl(out.read_bytes())
+    assert crl.to_text() == run_openssl("crl", "-in", out, "-noout", "-text").stdout.decode()
+    (raw,) = [e for e in crl.extensions if e.oid == oids.ISSUING_DISTRIBUTION_POINT]
+    idp = IssuingDistributionPoint.from_der(raw.to_der(), critical=raw.critical)
+    assert idp._encode() == raw.to_der()
+    if section == "crl_idp":
+        assert idp.only_user_certs and idp.indirect_crl and not idp.only_ca_certs
+        assert idp.only_some_reasons == {"keyCompromise", "superseded"}
+        assert idp.full_name is not None and len(idp.full_name) == 2
+
+
+def test_issuing_distribution_point_read_by_openssl(
+    run_openssl: Any, tmp_path: Path, ca: SimpleNamespace, ca_key: RSAPrivateKey
+) -> None:
+    """A CRL minica signs with an issuingDistributionPoint prints in openssl as in minica."""
+    from minica._record import replace
+    from minica.extensions import IssuingDistributionPoint, UniformResourceIdentifier
+
+    idp = IssuingDistributionPoint(
+        full_name=(UniformResourceIdentifier("http://example.com/ca.crl"),),
+        only_ca_certs=True,
+        only_some_reasons=frozenset({"cACompromise"}),
+    )
+    crl = create_crl(ca, ca_key, revoked=[(5, NOW)], crl_number=3, now=NOW)
+    tbs = replace(crl.to_tbs(), extensions=(*crl.to_tbs().extensions, idp))
+    signed = tbs.sign(ca_key)
+    (tmp_path / "m.pem").write_text(signed.to_pem())
+    text = run_openssl("crl", "-in", tmp_path / "m.pem", "-noout", "-text").stdout.decode()
+    assert signed.to_text() == text
+    assert "Only CA Certificates" in text
+
+
+def test_issuing_distribution_point_rules() -> None:
+    """DER DEFAULTs, at most one 'only' flag, field order: each refused with DecodeError."""
+    from minica.errors import DecodeError, ValidationError
+    from minica.extensions import IssuingDistributionPoint
+
+    with pytest.raises(ValidationError, match="at most one"):
+        IssuingDistributionPoint(only_user_certs=True, only_ca_certs=True)
+    assert IssuingDistributionPoint().to_text() == "<EMPTY>\n"
+    for value, message in (
+        ("3003810100", "FALSE must be omitted"),
+        ("30068101ff8201ff", "at most one"),
+        ("30068401ff8101ff", "unexpected"),
+    ):
+        with pytest.raises(DecodeError, match=message):
+            IssuingDistributionPoint.from_der(bytes.fromhex(value))
