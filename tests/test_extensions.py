@@ -40,8 +40,10 @@ from minica.extensions import (
     PolicyConstraints,
     PolicyInformation,
     PolicyMappings,
+    PrecertificateSignedCertificateTimestamps,
     RegisteredID,
     RFC822Name,
+    SignedCertificateTimestamp,
     SubjectAlternativeName,
     SubjectKeyIdentifier,
     TLSFeature,
@@ -465,6 +467,8 @@ def test_bad_values_raise_decode_error() -> None:
         oids.INHIBIT_ANY_POLICY: "0201ff",  # negative SkipCerts
         oids.POLICY_MAPPINGS: "3005300306012a",  # a mapping with one OID
         oids.TLS_FEATURE: "30050203010000",  # 0x10000 is no TLS extension number
+        oids.CT_PRECERT_SCTS: "0404000300",  # the list length says 3, 2 octets follow
+        oids.ISSUING_DISTRIBUTION_POINT: "3003810100",  # explicit DEFAULT FALSE
     }
     for oid, value in cases.items():
         raw = der.sequence(der.oid(oid), der.octet_string(bytes.fromhex(value)))
@@ -521,6 +525,28 @@ def test_eku_round_trip(usages: list[str]) -> None:
     assert _parse(encode_extension(eku)) == eku
 
 
+# A v1 SCT: log ID, timestamp, no extensions, sha256/ECDSA and a 6-octet "signature".
+_SCT = bytes(1) + bytes(range(32)) + (1_700_000_000_000).to_bytes(8) + bytes(2) + b"\x04\x03"
+_SCT += (6).to_bytes(2) + b"sig!\n\r"
+
+
+def test_sct_list_structure_checked() -> None:
+    """Lengths must fill the list exactly; an SCT shorter than v1's fixed fields is refused."""
+    from minica.extensions import PrecertificateSignedCertificateTimestamps as SCTs
+
+    good = len(_SCT).to_bytes(2) + _SCT
+    ext = SCTs.from_der(der.octet_string(len(good).to_bytes(2) + good))
+    (sct,) = ext.scts
+    assert (sct.version, sct.timestamp, sct.signature) == (0, 1_700_000_000_000, b"sig!\n\r")
+    for body, message in (
+        (good[:-1], "does not fit"),
+        ((5).to_bytes(2) + b"\x00abcd", "too short"),
+        (b"", "empty SCT list"),
+    ):
+        with pytest.raises(DecodeError, match=message):
+            SCTs.from_der(der.octet_string(len(body).to_bytes(2) + body))
+
+
 def _sample_values() -> list[bytes]:
     cert_der = pem.decode((DATA / "certs" / "leaf-many.pem").read_bytes(), ("CERTIFICATE",)).der
     el = _extensions_element(cert_der)
@@ -534,6 +560,7 @@ def _sample_values() -> list[bytes]:
             only_user_certs=True,
             only_some_reasons=frozenset({"keyCompromise"}),
         ),
+        PrecertificateSignedCertificateTimestamps(scts=(SignedCertificateTimestamp.parse(_SCT),)),
     )
     return [k.raw for k in el.children] + [encode_extension(e) for e in built]
 

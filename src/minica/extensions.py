@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from minica import der, oids
 from minica._record import field, new, record
@@ -69,8 +69,10 @@ __all__ = [
     "PolicyInformation",
     "PolicyMappings",
     "PolicyQualifier",
+    "PrecertificateSignedCertificateTimestamps",
     "RFC822Name",
     "RegisteredID",
+    "SignedCertificateTimestamp",
     "SubjectAlternativeName",
     "SubjectInformationAccess",
     "SubjectKeyIdentifier",
@@ -2487,3 +2489,149 @@ class TLSFeature(Extension):
 
     def to_text(self) -> str:
         return ", ".join(_TLS_FEATURES.get(f, str(f)) for f in self.features)
+
+
+# -- Certificate Transparency (RFC 6962) --------------------------------------------------------
+
+
+def _bio_hex_string(data: bytes, indent: int) -> str:
+    """BIO_hex_string(out, indent, 16, ...): upper-case colon hex, 16 octets a line, every line
+    after the first indented (the first continues the caller's line)."""
+    lines = [data[i : i + 16].hex(":").upper() for i in range(0, len(data), 16)]
+    return (":\n" + " " * indent).join(lines)
+
+
+def _ct_time(ms: int) -> str:
+    """timestamp_print() of ct_prn.c: ASN1_GENERALIZEDTIME_print with milliseconds."""
+    when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    return f"{when:%b} {when.day:2d} {when:%H:%M:%S}.{ms % 1000:03d} {when.year} GMT"
+
+
+#: (hash, signature) of RFC 5246 7.4.1.4.1 that ct_sct.c names: sha256 with RSA or ECDSA.
+_SCT_SIGNATURES = {(4, 1): "sha256WithRSAEncryption", (4, 3): "ecdsa-with-SHA256"}
+
+
+@record
+class SignedCertificateTimestamp:
+    """One SCT (RFC 6962 3.2), as a log returned it: version, log ID, timestamp (milliseconds
+    since the epoch), extensions, and the digitally-signed hash/signature algorithms and
+    signature. ``raw`` is the exact serialized SCT (an SCT of an unknown version has only it)."""
+
+    raw: bytes
+    version: int
+    log_id: bytes = b""
+    timestamp: int = 0
+    extensions: bytes = b""
+    hash_algorithm: int = 0
+    signature_algorithm: int = 0
+    signature: bytes = b""
+
+    @classmethod
+    def parse(cls, raw: bytes, what: str = "SCT") -> SignedCertificateTimestamp:
+        """Read a serialized SCT (TLS encoding); ValueError naming what is wrong."""
+        if not raw:
+            raise ValueError(f"{what}: empty")
+        if raw[0] != 0:  # not v1: kept, and printed as openssl prints it, in hex
+            return _new(cls, raw=raw, version=raw[0], log_id=b"", timestamp=0, extensions=b"",
+                        hash_algorithm=0, signature_algorithm=0, signature=b"")  # fmt: skip
+        if len(raw) < 47:
+            raise ValueError(f"{what}: {len(raw)} octets is too short for a v1 SCT")
+        log_id, timestamp = raw[1:33], int.from_bytes(raw[33:41])
+        ext_len = int.from_bytes(raw[41:43])
+        pos = 43 + ext_len
+        if pos + 4 > len(raw):
+            raise ValueError(f"{what}: extensions run past the end")
+        hash_alg, sig_alg = raw[pos], raw[pos + 1]
+        sig_len = int.from_bytes(raw[pos + 2 : pos + 4])
+        if pos + 4 + sig_len != len(raw) or not sig_len:
+            raise ValueError(f"{what}: the signature does not fill the rest of the SCT")
+        return _new(
+            cls,
+            raw=raw,
+            version=0,
+            log_id=log_id,
+            timestamp=timestamp,
+            extensions=raw[43:pos],
+            hash_algorithm=hash_alg,
+            signature_algorithm=sig_alg,
+            signature=raw[pos + 4 :],
+        )
+
+    def indented_text(self, indent: int) -> str:
+        """SCT_print() of OpenSSL 3.0 (no log names: openssl x509 loads no log list).
+
+        Raises _Unprintable for a v1 SCT whose algorithms openssl does not know (it refuses
+        the whole list then)."""
+        pad, value = " " * (indent + 4), indent + 16
+        head = f"{' ' * indent}Signed Certificate Timestamp:\n{pad}Version   : "
+        if self.version != 0:
+            return head + "unknown\n" + " " * value + _bio_hex_string(self.raw, value)
+        algorithm = _SCT_SIGNATURES.get((self.hash_algorithm, self.signature_algorithm))
+        if algorithm is None:
+            # openssl's o2i_SCT refuses the list then, and prints the extension as raw bytes.
+            raise _Unprintable
+        extensions = _bio_hex_string(self.extensions, value) if self.extensions else "none"
+        return (
+            f"{head}v1 (0x0)\n"
+            f"{pad}Log ID    : {_bio_hex_string(self.log_id, value)}\n"
+            f"{pad}Timestamp : {_ct_time(self.timestamp)}\n"
+            f"{pad}Extensions: {extensions}\n"
+            f"{pad}Signature : {algorithm}\n"
+            f"{pad}            {_bio_hex_string(self.signature, value)}"
+        )
+
+
+@record
+class PrecertificateSignedCertificateTimestamps(Extension):
+    """CT Precertificate SCTs, RFC 6962 3.3: the logs' promises to publish this certificate,
+    embedded by the CA (an OCTET STRING holding the TLS-encoded SignedCertificateTimestampList).
+    minica reads and prints them; it does not check the logs' signatures."""
+
+    oid: ClassVar[str] = oids.CT_PRECERT_SCTS
+    scts: tuple[SignedCertificateTimestamp, ...]
+
+    def __post_init__(self) -> None:
+        _critical(self.critical)
+        scts = tuple(self.scts)
+        for sct in scts:
+            if not isinstance(sct, SignedCertificateTimestamp):
+                raise TypeError("scts must hold SignedCertificateTimestamp values")
+        object.__setattr__(self, "scts", scts)
+
+    def _encode(self) -> bytes:
+        body = b"".join(len(s.raw).to_bytes(2) + s.raw for s in self.scts)
+        return der.octet_string(len(body).to_bytes(2) + body)
+
+    @classmethod
+    def _decode(
+        cls, el: Element, critical: bool, what: str
+    ) -> PrecertificateSignedCertificateTimestamps:
+        data = el.expect(der.OCTET_STRING, what).content
+        if len(data) < 2 or int.from_bytes(data[:2]) != len(data) - 2:
+            raise el.error(what, "the SCT list length does not match its contents")
+        scts: list[SignedCertificateTimestamp] = []
+        pos = 2
+        while pos < len(data):
+            if pos + 2 > len(data):
+                raise el.error(what, f"SCT {len(scts)}: truncated length")
+            n = int.from_bytes(data[pos : pos + 2])
+            raw = data[pos + 2 : pos + 2 + n]
+            if not n or len(raw) != n:
+                raise el.error(what, f"SCT {len(scts)}: length {n} does not fit")
+            try:
+                scts.append(SignedCertificateTimestamp.parse(raw, f"SCT {len(scts)}"))
+            except ValueError as e:
+                raise el.error(what, str(e)) from None
+            pos += 2 + n
+        if not scts:
+            raise el.error(what, "empty SCT list (RFC 6962 3.3)")
+        return _new(cls, critical=critical, scts=tuple(scts))
+
+    def indented_text(self, indent: int) -> str:
+        try:
+            return "\n".join(s.indented_text(indent) for s in self.scts)
+        except _Unprintable:
+            return " " * indent + _dump(self.to_der())
+
+    def to_text(self) -> str:
+        return self.indented_text(0)

@@ -382,3 +382,53 @@ def test_policy_and_tls_feature_extensions_read_by_openssl(
     text = run_openssl("x509", "-in", tmp_path / "m.pem", "-noout", "-text").stdout.decode()
     assert cert.to_text() == text
     assert "Require Explicit Policy:0" in text and "status_request" in text
+
+
+def _sct(version: int, seed: int, ext: bytes = b"", algorithms: bytes = b"\x04\x03") -> bytes:
+    """A serialized SCT (RFC 6962 3.2) with made-up but well-formed contents."""
+    if version != 0:
+        return bytes([version]) + bytes(range(seed, seed + 20))
+    signature = bytes((seed * 7 + i) % 256 for i in range(71 + seed % 5))  # \n, \r included
+    return (
+        b"\x00"
+        + bytes((seed + i) % 256 for i in range(32))
+        + (1_600_000_000_000 + seed * 86_399_999).to_bytes(8)
+        + len(ext).to_bytes(2)
+        + ext
+        + algorithms
+        + len(signature).to_bytes(2)
+        + signature
+    )
+
+
+@pytest.mark.parametrize(
+    "scts",
+    [
+        [_sct(0, 1)],
+        [_sct(0, 2, ext=b"\x01\x02\x03"), _sct(0, 3, algorithms=b"\x04\x01")],
+        [_sct(0, 4), _sct(1, 5)],  # an SCT of a future version: printed in hex
+        [_sct(0, 6), _sct(0, 7, algorithms=b"\x02\x09")],  # unknown algorithms: a raw dump
+    ],
+)
+def test_ct_precertificate_scts_as_openssl_prints_them(
+    tmp_path: Path, run_openssl: RunOpenssl, scts: list[bytes]
+) -> None:
+    """An embedded SCT list is typed, printed as openssl prints it, and re-encoded exactly."""
+    from minica.extensions import PrecertificateSignedCertificateTimestamps as SCTs
+
+    body = b"".join(len(s).to_bytes(2) + s for s in scts)
+    value = (len(body).to_bytes(2) + body).hex()
+    (tmp_path / "ext.cnf").write_text(
+        f"[e]\nbasicConstraints = CA:FALSE\n{oids.CT_PRECERT_SCTS} = "
+        f"ASN1:FORMAT:HEX,OCTETSTRING:{value}\n"
+    )
+    run_openssl(
+        "req", "-x509", "-new", "-key", KEYS / "rsa2048-a.pem", "-subj", "/CN=ct", "-days", "1",
+        "-config", tmp_path / "ext.cnf", "-extensions", "e", "-out", tmp_path / "c.pem",
+    )  # fmt: skip
+    cert = load_certificate((tmp_path / "c.pem").read_bytes())
+    text = run_openssl("x509", "-in", tmp_path / "c.pem", "-noout", "-text").stdout.decode()
+    assert cert.to_text() == text
+    ext = cert.extensions.get(SCTs)
+    assert ext is not None and [s.raw for s in ext.scts] == scts
+    assert ext._encode() == ext.to_der()
