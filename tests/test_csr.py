@@ -259,6 +259,9 @@ def test_ec_request_kept(tmp_path: Path) -> None:
     csr = load_csr(der.sequence(new_info, alg, der.bit_string(b"\x00" * 8)))
     assert csr.key_algorithm == oids.EC_PUBLIC_KEY
     with pytest.raises(ValidationError, match="RSA only"):
+        csr.public_key  # noqa: B018
+    # An RSA signature algorithm over an EC key cannot verify.
+    with pytest.raises(InvalidSignature, match="not RSA"):
         csr.verify()
 
 

@@ -20,6 +20,7 @@ LAYERS = {
     "_aes": 2,
     "pbe": 2,
     "keys": 3,
+    "_ec": 2,
     "algorithms": 3,
     "extensions": 4,
     "text": 4,

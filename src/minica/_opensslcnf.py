@@ -93,7 +93,7 @@ subjectKeyIdentifier = hash
 
 # server profile: openssl ca -extensions server_cert (the default)
 [ server_cert ]
-basicConstraints = CA:FALSE
+basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
@@ -101,7 +101,7 @@ authorityKeyIdentifier = keyid, issuer
 
 # client profile: openssl ca -extensions usr_cert
 [ usr_cert ]
-basicConstraints = CA:FALSE
+basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = clientAuth
 subjectKeyIdentifier = hash

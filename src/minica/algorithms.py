@@ -1,15 +1,16 @@
-"""AlgorithmIdentifiers for RSA (layer 3): signature algorithms and the SPKI key algorithm.
+"""AlgorithmIdentifiers (layer 3): signature algorithms and the SPKI key algorithm.
 
 ``SignatureAlgorithm`` is the value behind a certificate's, CSR's or CRL's ``signatureAlgorithm``
 field: sha{256,384,512}WithRSAEncryption (RFC 4055 section 5, NULL parameters) or RSASSA-PSS with
-explicit parameters (RFC 4055 section 3.1), encoded exactly as OpenSSL 3 writes them.
+explicit parameters (RFC 4055 section 3.1), encoded exactly as OpenSSL 3 writes them; and, to
+check what others signed, ecdsa-with-SHA* (RFC 5758 3.2, no parameters).
 """
 
 from __future__ import annotations
 
 from minica import der, oids
 from minica._record import record
-from minica.errors import DecodeError, ValidationError
+from minica.errors import DecodeError, InvalidSignature, ValidationError
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
 if TYPE_CHECKING:  # keys imports this module; only the type checker needs the reverse
@@ -44,6 +45,16 @@ _PKCS1_OIDS: dict[str, str] = {
 }
 _PKCS1_BY_OID = {v: k for k, v in _PKCS1_OIDS.items()}
 
+# ECDSA signature OIDs (RFC 5758 3.2, RFC 3279 2.2.3): verification only.
+_ECDSA_OIDS: dict[str, str] = {
+    "sha1": oids.ECDSA_WITH_SHA1,
+    "sha224": oids.ECDSA_WITH_SHA224,
+    "sha256": oids.ECDSA_WITH_SHA256,
+    "sha384": oids.ECDSA_WITH_SHA384,
+    "sha512": oids.ECDSA_WITH_SHA512,
+}
+_ECDSA_BY_OID = {v: k for k, v in _ECDSA_OIDS.items()}
+
 #: rsaEncryption, the SPKI / PKCS#8 key algorithm (RFC 8017 appendix A.1).
 RSA_ENCRYPTION = oids.RSA_ENCRYPTION
 
@@ -67,16 +78,18 @@ _RSA_ENCRYPTION_DER = der.sequence(der.oid(RSA_ENCRYPTION), der.null())
 
 @record
 class SignatureAlgorithm:
-    """An RSA signature algorithm: PKCS#1 v1.5 or RSASSA-PSS (RFC 4055 sections 3.1 and 5).
+    """A signature algorithm: RSA PKCS#1 v1.5 or RSASSA-PSS (RFC 4055 sections 3.1 and 5), or
+    ECDSA (``ecdsa=True``, RFC 5758 3.2), which minica verifies but does not sign with.
 
     For PSS, ``salt_length`` defaults to the hash length and ``mgf1_hash`` to ``hash``; both are
-    None for PKCS#1 v1.5. SHA-1 and SHA-224 are accepted for verification of what others signed.
+    None otherwise. SHA-1 and SHA-224 are accepted for verification of what others signed.
     """
 
     hash: str = "sha256"
     pss: bool = False
     salt_length: int | None = None
     mgf1_hash: str | None = None
+    ecdsa: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.hash, str):
@@ -85,6 +98,8 @@ class SignatureAlgorithm:
             raise ValidationError(
                 f"signature algorithm: hash {self.hash!r} is not one of {', '.join(HASH_OIDS)}"
             )
+        if self.ecdsa and self.pss:
+            raise ValidationError("signature algorithm: ECDSA or RSASSA-PSS, not both")
         if not self.pss:
             if self.salt_length is not None or self.mgf1_hash is not None:
                 raise ValidationError(
@@ -104,13 +119,17 @@ class SignatureAlgorithm:
 
     @property
     def name(self) -> str:
-        """openssl's long name: ``sha256WithRSAEncryption`` or ``rsassaPss``."""
+        """openssl's long name: ``sha256WithRSAEncryption``, ``rsassaPss``, ``ecdsa-with-SHA256``."""
+        if self.ecdsa:
+            return oids.long_name(_ECDSA_OIDS[self.hash])
         if self.pss:
             return oids.long_name(oids.RSASSA_PSS)
         return oids.long_name(_PKCS1_OIDS[self.hash])
 
     def to_der(self) -> bytes:
         """The AlgorithmIdentifier DER, byte for byte what OpenSSL 3 writes."""
+        if self.ecdsa:
+            return der.sequence(der.oid(_ECDSA_OIDS[self.hash]))  # RFC 5758 3.2: no parameters
         if not self.pss:
             return der.sequence(der.oid(_PKCS1_OIDS[self.hash]), der.null())
         # RSASSA-PSS-params (RFC 4055 3.1): DER omits fields equal to their DEFAULT.
@@ -145,6 +164,11 @@ class SignatureAlgorithm:
             if params is not None:
                 params.expect(der.NULL, f"{what}.parameters")
             return cls(hash=hash)
+        hash = _ECDSA_BY_OID.get(algorithm)
+        if hash is not None:
+            if params is not None:
+                raise params.error(f"{what}.parameters", "must be absent for ECDSA (RFC 5758 3.2)")
+            return cls(hash=hash, ecdsa=True)
         if algorithm == oids.RSASSA_PSS:
             if params is None:
                 raise el.error(what, "RSASSA-PSS without parameters")
@@ -156,12 +180,18 @@ class SignatureAlgorithm:
 
     def sign(self, key: RSAPrivateKey, data: bytes, *, rng: Rng | None = None) -> bytes:
         """Sign ``data`` with ``key`` under this algorithm (RFC 8017 section 8)."""
+        if self.ecdsa:
+            raise ValidationError("signature algorithm: minica signs with RSA keys, not ECDSA")
         if self.mgf1_hash not in (None, self.hash):
             raise ValidationError("signature algorithm: minica signs with MGF1 over the same hash")
         return key.sign(data, self.hash, self.pss, salt_length=self.salt_length, rng=rng)
 
     def verify(self, public_key: RSAPublicKey, signature: bytes, data: bytes) -> None:
-        """Verify ``signature`` over ``data``; raises InvalidSignature."""
+        """Verify ``signature`` over ``data`` with an RSA key; raises InvalidSignature.
+
+        An ECDSA signature needs the signer's EC key: see :meth:`verify_spki`."""
+        if self.ecdsa:
+            raise InvalidSignature(f"{self.name}: an ECDSA signature needs an EC key, not RSA")
         public_key.verify(
             signature,
             data,
@@ -170,6 +200,22 @@ class SignatureAlgorithm:
             salt_length=self.salt_length,
             mgf1_hash=self.mgf1_hash,
         )
+
+    def verify_spki(self, spki_der: bytes, signature: bytes, data: bytes) -> None:
+        """Verify ``signature`` over ``data`` with the signer's SubjectPublicKeyInfo (RSA or,
+        for ECDSA, an EC key on P-256, P-384 or P-521); raises InvalidSignature."""
+        if self.ecdsa:
+            from minica import _ec  # only for ECDSA signatures
+
+            _ec.verify(spki_der, signature, data, self.hash)
+            return
+        from minica.keys import RSAPublicKey
+
+        try:
+            key = RSAPublicKey.from_spki_element(der.decode(spki_der, what="signer key"))
+        except (DecodeError, ValidationError) as e:
+            raise InvalidSignature(f"{self.name}: the signer's key is not RSA ({e})") from None
+        self.verify(key, signature, data)
 
 
 def _hash_algorithm(el: der.Element, what: str) -> str:

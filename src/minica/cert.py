@@ -271,17 +271,17 @@ class Certificate:
     def verify_signature(self, issuer: Certificate | RSAPublicKey) -> None:
         """Check the signature over ``tbs_der`` with the issuer's key (RFC 5280 6.1.3 (a)(1)).
 
-        Raises InvalidSignature. Only the signature is checked, not names, dates or usage.
+        Raises InvalidSignature. Only the signature is checked, not names, dates or usage. An
+        issuer certificate may hold an RSA or (for ECDSA signatures) an EC key.
         """
         if isinstance(issuer, Certificate):
-            key = issuer.public_key
+            self.signature_algorithm.verify_spki(issuer.spki_der, self.signature, self.tbs_der)
         elif isinstance(issuer, RSAPublicKey):
-            key = issuer
+            self.signature_algorithm.verify(issuer, self.signature, self.tbs_der)
         else:
             raise TypeError(
                 f"issuer must be a Certificate or RSAPublicKey, got {type(issuer).__name__}"
             )
-        self.signature_algorithm.verify(key, self.signature, self.tbs_der)
 
     def fingerprint(self, hash: str = "sha256") -> bytes:
         """The digest of the DER certificate (what ``openssl x509 -fingerprint`` shows)."""

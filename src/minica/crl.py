@@ -938,7 +938,14 @@ class CertificateRevocationList:
     # -- checks ---------------------------------------------------------------------------
     def verify_signature(self, issuer: _CACertificate | RSAPublicKey) -> None:
         """Check the CA's signature over tbsCertList (RFC 5280 6.3.3 (f)); InvalidSignature."""
-        public_key = issuer if isinstance(issuer, RSAPublicKey) else issuer.public_key
+        if isinstance(issuer, RSAPublicKey):
+            self.signature_algorithm.verify(issuer, self.signature, self.tbs_der)
+            return
+        spki_der = getattr(issuer, "spki_der", None)
+        if isinstance(spki_der, bytes):  # a Certificate: its key may be RSA or EC
+            self.signature_algorithm.verify_spki(spki_der, self.signature, self.tbs_der)
+            return
+        public_key = issuer.public_key
         if not isinstance(public_key, RSAPublicKey):
             raise TypeError("verify_signature takes the CA certificate or its RSA public key")
         self.signature_algorithm.verify(public_key, self.signature, self.tbs_der)

@@ -119,8 +119,10 @@ class CertificateSigningRequest:
         return None
 
     def verify(self) -> None:
-        """Check the self-signature (proof of possession, RFC 2986 3); raises InvalidSignature."""
-        self.signature_algorithm.verify(self.public_key, self.signature, self.info_der)
+        """Check the self-signature (proof of possession, RFC 2986 3); raises InvalidSignature.
+
+        RSA and EC (P-256, P-384, P-521) subject keys are checked."""
+        self.signature_algorithm.verify_spki(self.spki_der, self.signature, self.info_der)
 
     def to_der(self) -> bytes:
         """The request's DER, exactly as parsed or signed."""

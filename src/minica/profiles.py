@@ -14,12 +14,13 @@ ignored. Here, and only here below the CA layer, the clock and ``os.urandom`` su
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import os
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 
-from minica import oids
+from minica import der, oids
 from minica._record import record, replace
 from minica.algorithms import SignatureAlgorithm
 from minica.cert import Certificate, TBSCertificate, check_serial_number
@@ -38,7 +39,7 @@ from minica.extensions import (
     SubjectAlternativeName,
     SubjectKeyIdentifier,
 )
-from minica.keys import RSAPrivateKey, RSAPublicKey
+from minica.keys import RSAPrivateKey
 from minica.name import Name
 
 TYPE_CHECKING = False  # not `from typing import ...`: typing costs start-up time
@@ -105,8 +106,9 @@ class Profile:
         san: SubjectAlternativeName | None = None,
         extra: Iterable[Extension] = (),
     ) -> Extensions:
-        """The extensions this profile grants, in openssl's usual order; ``extra`` ones
-        (chosen by the CA operator) replace the profile's of the same type."""
+        """The extensions this profile grants, in the order ``openssl ca`` writes them with the
+        openssl.cnf minica makes (the subjectAltName, copied from the request, last); ``extra``
+        ones (chosen by the CA operator) replace the profile's of the same type."""
         out: list[Extension] = [
             BasicConstraints(
                 ca=self.ca,
@@ -117,13 +119,13 @@ class Profile:
         ]
         if self.extended_key_usage:
             out.append(ExtendedKeyUsage(usages=self.extended_key_usage))
-        if san is not None:
-            # RFC 5280 4.2.1.6: critical when the subject is empty.
-            out.append(SubjectAlternativeName(names=san.names, critical=not subject))
         if self.subject_key_identifier:
             out.append(SubjectKeyIdentifier(digest=public_key_id))
         if self.authority_key_identifier and authority_key_id is not None:
             out.append(AuthorityKeyIdentifier(key_identifier=authority_key_id))
+        if san is not None:
+            # RFC 5280 4.2.1.6: critical when the subject is empty.
+            out.append(SubjectAlternativeName(names=san.names, critical=not subject))
         extra = tuple(extra)
         replaced = {e.oid for e in extra}
         return Extensions(tuple(e for e in out if e.oid not in replaced) + extra)
@@ -284,6 +286,13 @@ def self_signed(
     return tbs.sign(key)
 
 
+def _spki_key_id(spki_der: bytes) -> bytes:
+    """SHA-1 of the subjectPublicKey BIT STRING contents (RFC 5280 4.2.1.2 method 1, what
+    openssl's ``subjectKeyIdentifier = hash`` computes), for any key type."""
+    bits = der.decode(spki_der).children[1].as_bit_string_bytes()
+    return hashlib.sha1(bits).digest()
+
+
 def _issuer_key_id(issuer_cert: Certificate) -> bytes:
     """The issuer's subjectKeyIdentifier, or the RFC 5280 4.2.1.2 method-1 hash of its key."""
     ski = issuer_cert.extensions.get(SubjectKeyIdentifier)
@@ -346,7 +355,6 @@ def sign_csr(
     chosen = get_profile(profile)
     csr.verify()  # proof of possession first (RFC 4211 4; RFC 2986 3)
     _check_issuer(issuer_cert, issuer_key, chosen)
-    public_key: RSAPublicKey = csr.public_key
     requested = csr.extensions.get(SubjectAlternativeName)
     san = _san(
         chosen,
@@ -362,10 +370,10 @@ def sign_csr(
         subject=subject,
         not_valid_before=start,
         not_valid_after=start + _days(days),
-        public_key=public_key,
+        spki_der=csr.spki_der,  # RSA or EC: the request's key as it is
         extensions=chosen.extensions(
             subject=subject,
-            public_key_id=public_key.key_id(),
+            public_key_id=_spki_key_id(csr.spki_der),
             authority_key_id=_issuer_key_id(issuer_cert),
             san=san,
             extra=extensions,
