@@ -7,6 +7,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -150,3 +151,28 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
 _hypothesis_settings.register_profile("minica", deadline=None)
 _hypothesis_settings.load_profile("minica")
+
+
+def _mutate(data: Any, value: bytes, *, rounds: tuple[int, int] = (1, 4), start: int = 0) -> bytes:
+    """``value`` with bytes flipped, cut off or inserted; hypothesis' ``data`` draws how many
+    changes (``rounds``), which, and where (at ``start`` or later, as far as the value allows)."""
+    from hypothesis import strategies as st
+
+    buf = bytearray(value)
+    for _ in range(data.draw(st.integers(*rounds))):
+        op = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        last = max(0, len(buf) - 1)
+        pos = data.draw(st.integers(min(start, last), last))
+        if op == "flip" and buf:
+            buf[pos] ^= data.draw(st.integers(1, 255))
+        elif op == "cut":
+            del buf[pos:]
+        else:
+            buf.insert(pos, data.draw(st.integers(0, 255)))
+    return bytes(buf)
+
+
+@pytest.fixture(scope="session")
+def mutate() -> Callable[..., bytes]:
+    """The byte-mutation helper of the fuzz tests (see ``_mutate``)."""
+    return _mutate

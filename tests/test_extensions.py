@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -231,6 +232,19 @@ def test_openssl_values_read(openssl_certs) -> None:  # type: ignore[no-untyped-
 
 
 # -- building -------------------------------------------------------------------------------
+
+
+def test_openssl_policy_and_tls_feature_values(openssl_certs) -> None:  # type: ignore[no-untyped-def]
+    """openssl's policyConstraints, inhibitAnyPolicy, policyMappings and tlsfeature, typed."""
+    exts = Extensions.from_element(_extensions_element(openssl_certs["policy"][0]), what="e")
+    pc = exts.get(PolicyConstraints)
+    assert pc is not None and (pc.require_explicit_policy, pc.inhibit_policy_mapping) == (3, 1)
+    iap = exts.get(InhibitAnyPolicy)
+    assert iap is not None and iap.skip_certs == 2 and iap.critical is False  # as openssl made it
+    pm = exts.get(PolicyMappings)
+    assert pm is not None and pm.mappings[0] == ("1.2.3.4", "1.2.3.5")
+    tf = exts.get(TLSFeature)
+    assert tf is not None and tf.features == (5, 17, 99)
 
 
 def test_key_usage_named_bits() -> None:
@@ -599,20 +613,12 @@ def test_policy_extension_values_checked() -> None:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(_sample_values()), st.data())
-def test_mutated_extensions_raise_only_decode_error(raw: bytes, data: st.DataObject) -> None:
+def test_mutated_extensions_raise_only_decode_error(
+    mutate: Callable[..., bytes], raw: bytes, data: st.DataObject
+) -> None:
     """Byte flips, truncations and insertions in an Extension give a value or DecodeError."""
-    buf = bytearray(raw)
-    for _ in range(data.draw(st.integers(1, 4))):
-        op = data.draw(st.sampled_from(["flip", "cut", "insert"]))
-        pos = data.draw(st.integers(0, max(0, len(buf) - 1)))
-        if op == "flip" and buf:
-            buf[pos] ^= data.draw(st.integers(1, 255))
-        elif op == "cut":
-            del buf[pos:]
-        else:
-            buf.insert(pos, data.draw(st.integers(0, 255)))
     try:
-        exts = Extensions.from_element(der.decode(der.sequence(bytes(buf))), what="e")
+        exts = Extensions.from_element(der.decode(der.sequence(mutate(data, raw))), what="e")
     except DecodeError:
         return
     for ext in exts:
@@ -636,21 +642,14 @@ _dns_values = st.lists(_dns, min_size=1, max_size=8).map(
 
 @settings(max_examples=300, deadline=None)
 @given(_dns_values, st.data())
-def test_dns_names_fast_path_agrees_with_careful_path(value: bytes, data: st.DataObject) -> None:
+def test_dns_names_fast_path_agrees_with_careful_path(
+    mutate: Callable[..., bytes], value: bytes, data: st.DataObject
+) -> None:
     """On any (mutated) SAN value, the dNSName fast path gives the careful path's names or None."""
-    buf = bytearray(value)
-    for _ in range(data.draw(st.integers(0, 3))):
-        op = data.draw(st.sampled_from(["flip", "cut", "insert"]))
-        pos = data.draw(st.integers(0, max(0, len(buf) - 1)))
-        if op == "flip" and buf:
-            buf[pos] ^= data.draw(st.integers(1, 255))
-        elif op == "cut":
-            del buf[pos:]
-        else:
-            buf.insert(pos, data.draw(st.integers(0, 255)))
-    fast = extensions._dns_names_fast(bytes(buf))
+    buf = mutate(data, value, rounds=(0, 3))
+    fast = extensions._dns_names_fast(buf)
     if fast is not None:
-        assert fast == _general_path(bytes(buf))
+        assert fast == _general_path(buf)
     if buf == value:
         assert fast is not None
 

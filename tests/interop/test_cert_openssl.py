@@ -324,44 +324,6 @@ def test_unique_ids_kept_and_printed(
     assert cert.to_text() == out.decode()
 
 
-_POLICY_EXTENSIONS = """\
-[e]
-basicConstraints = critical,CA:TRUE
-policyConstraints = requireExplicitPolicy:3,inhibitPolicyMapping:1
-inhibitAnyPolicy = 2
-policyMappings = 1.2.3.4:1.2.3.5, 2.16.840.1.101.3.2.1.48.1:1.2.3.7
-tlsfeature = status_request, status_request_v2, 99
-"""
-
-
-def test_policy_and_tls_feature_extensions_from_openssl(
-    tmp_path: Path, run_openssl: RunOpenssl
-) -> None:
-    """openssl's policyConstraints, inhibitAnyPolicy, policyMappings and tlsfeature: typed,
-    printed as openssl prints them, re-encoded byte for byte."""
-    from minica.extensions import InhibitAnyPolicy, PolicyConstraints, PolicyMappings, TLSFeature
-
-    (tmp_path / "ext.cnf").write_text(_POLICY_EXTENSIONS)
-    run_openssl(
-        "req", "-x509", "-new", "-key", KEYS / "rsa2048-a.pem", "-subj", "/CN=policy CA",
-        "-days", "10", "-config", tmp_path / "ext.cnf", "-extensions", "e",
-        "-out", tmp_path / "c.pem",
-    )  # fmt: skip
-    cert = load_certificate((tmp_path / "c.pem").read_bytes())
-    text = run_openssl("x509", "-in", tmp_path / "c.pem", "-noout", "-text").stdout.decode()
-    assert cert.to_text() == text
-    pc = cert.extensions.get(PolicyConstraints)
-    assert pc is not None and (pc.require_explicit_policy, pc.inhibit_policy_mapping) == (3, 1)
-    iap = cert.extensions.get(InhibitAnyPolicy)
-    assert iap is not None and iap.skip_certs == 2 and iap.critical is False  # as openssl made it
-    pm = cert.extensions.get(PolicyMappings)
-    assert pm is not None and pm.mappings[0] == ("1.2.3.4", "1.2.3.5")
-    tf = cert.extensions.get(TLSFeature)
-    assert tf is not None and tf.features == (5, 17, 99)
-    for ext in (pc, iap, pm, tf):
-        assert ext._encode() == ext.to_der()  # built afresh from the fields: the same bytes
-
-
 def test_policy_and_tls_feature_extensions_read_by_openssl(
     tmp_path: Path, keys: dict[str, RSAPrivateKey], run_openssl: RunOpenssl
 ) -> None:
