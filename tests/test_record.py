@@ -164,6 +164,8 @@ def _twins() -> tuple[type, type]:
 def test_record_matches_its_dataclass_twin() -> None:
     """Signature, repr, equality, hashing, fields, replace and asdict as dataclass gives them."""
     mine, theirs = _twins()
+    _, child = _fresh()
+    assert child.__match_args__ == ("c",) and mine.__match_args__ == theirs.__match_args__
     assert str(inspect.signature(complete(mine))) == str(inspect.signature(theirs))
     m, t = mine(a=1, c=(2,)), theirs(a=1, c=(2,))
     assert repr(m).split("(", 1)[1] == repr(t).split("(", 1)[1]
@@ -207,6 +209,17 @@ def test_slots_records_are_frozen_and_copy_and_pickle() -> None:
     assert copy.copy(attr) == attr
     assert pickle.loads(pickle.dumps(attr)) == attr
     assert dataclasses.replace(attr, value="y").value == "y"
+
+
+def test_parsed_values_pickle_in_a_fresh_process() -> None:
+    """Objects parsers build without __init__ (slots filled directly) pickle and compare."""
+    code = (
+        "import pickle\n"
+        "from minica.name import Name\n"
+        "name = Name.from_der(bytes.fromhex('300c310a300806035504030c0161'))  # /CN=a\n"
+        "print(pickle.loads(pickle.dumps(name)) == name)\n"
+    )
+    assert _fresh_python(code) == ["True"]
 
 
 def test_sign_path_imports_no_dataclasses_or_typing() -> None:

@@ -181,11 +181,12 @@ def _frozen_delattr(self: Any, name: str) -> None:
 
 
 def _slots_getstate(self: Any) -> list[Any]:
-    return [getattr(self, f.name) for f in getattr(type(self), _FIELDS)]
+    # Parsers fill slots directly, so the class may not be completed yet.
+    return [getattr(self, f.name) for f in getattr(complete(type(self)), _FIELDS)]
 
 
 def _slots_setstate(self: Any, state: list[Any]) -> None:
-    for f, value in zip(getattr(type(self), _FIELDS), state, strict=True):
+    for f, value in zip(getattr(complete(type(self)), _FIELDS), state, strict=True):
         object.__setattr__(self, f.name, value)
 
 
@@ -284,6 +285,8 @@ def record(  # noqa: F811
         klass.__setattr__ = _frozen_setattr  # type: ignore[method-assign]
         klass.__delattr__ = _frozen_delattr  # type: ignore[method-assign]
         setattr(klass, "__dataclass_fields__", _LAZY_DATACLASS_FIELDS)  # noqa: B010
+        match_args = tuple(f.name for f in _all_fields(klass) if f.init and not f.kw_only)
+        setattr(klass, "__match_args__", match_args)  # noqa: B010
         return klass
 
     return wrap if cls is None else wrap(cls)
@@ -316,20 +319,20 @@ def complete(cls: type) -> type:
     return cls
 
 
-def _complete(cls: type) -> None:
-    options = cls.__dict__[_OPTIONS]
+def _all_fields(cls: type) -> tuple[_Field, ...]:
+    """The fields of a record class and its record bases, bases first (dataclass's order)."""
     by_name: dict[str, _Field] = {}
-    for base in reversed(cls.__mro__[1:]):
-        for f in base.__dict__.get(_OPTIONS, {}).get("own", ()):
+    for klass in reversed(cls.__mro__):
+        for f in klass.__dict__.get(_OPTIONS, {}).get("own", ()):
             by_name[f.name] = f
-    for f in options["own"]:
-        by_name[f.name] = f
-    all_fields = tuple(f for f in by_name.values() if not f.classvar)
-    methods = _generate(cls, all_fields, slots=options["slots"])
+    return tuple(f for f in by_name.values() if not f.classvar)
+
+
+def _complete(cls: type) -> None:
+    all_fields = _all_fields(cls)
+    methods = _generate(cls, all_fields, slots=cls.__dict__[_OPTIONS]["slots"])
     for name in cls.__dict__[_PLACEHOLDERS]:
         setattr(cls, name, methods[name])
-    match_args = tuple(f.name for f in all_fields if f.init and not f.kw_only)
-    setattr(cls, "__match_args__", match_args)  # noqa: B010
     setattr(cls, _FIELDS, all_fields)
 
 
