@@ -778,7 +778,14 @@ def _check_rsa_algorithm(el: der.Element, what: str) -> None:
         )
     if dotted != algorithms.RSA_ENCRYPTION:
         name = oids.long_name(dotted) if oids.info(dotted) else dotted
-        raise kids[0].error(f"{what}.algorithm", f"expected rsaEncryption, found {name}")
+        hint = ""
+        if dotted == oids.EC_PUBLIC_KEY:
+            # Requests for EC keys are fine (minica checks ECDSA); using an EC key is not.
+            hint = (
+                " (minica makes and uses RSA keys only; for an EC key, make the request with "
+                "`openssl req -new -key KEY` and sign it with `minica sign`)"
+            )
+        raise kids[0].error(f"{what}.algorithm", f"expected rsaEncryption, found {name}{hint}")
     if len(kids) != 2:
         raise el.error(f"{what}.parameters", "rsaEncryption parameters must be NULL, found none")
     kids[1].expect(der.NULL, f"{what}.parameters")

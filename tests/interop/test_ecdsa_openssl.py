@@ -177,3 +177,9 @@ def test_ec_signed_chain_and_crl_read_shown_and_verified(
     result = verify_chain(leaf_cert, trusted=[root_cert], crls=[the_crl], crl_check="leaf")
     assert result.ok, result
     run_openssl("verify", "-crl_check", "-CAfile", root, "-CRLfile", crl, leaf)
+
+
+def test_ec_private_key_is_refused_with_the_way_forward(ec_keys: dict[str, Path]) -> None:
+    """minica does not use EC keys; the error says how to get an EC certificate from it."""
+    with pytest.raises(DecodeError, match=r"RSA keys only.*minica sign"):
+        load_private_key(ec_keys["P-256"].read_bytes())
