@@ -5,9 +5,9 @@ Why not ``dataclasses`` itself: importing it costs ~7 ms (it pulls in ``inspect`
 when the class is defined, about half a millisecond each. minica declares dozens of value
 classes (one per extension, general name, ...), most of which a given command never
 instantiates, and that cost dominated CLI start-up (``minica sign`` is a whole process per
-certificate). ``record`` reads the class's fields when it is decorated, but writes its
-``__init__``, ``__repr__``, ``__eq__`` and ``__hash__`` only on first use, with the same
-semantics and signatures as the dataclass would have.
+certificate). ``record`` reads the class's fields when it is decorated, and builds its
+``__init__``, ``__repr__``, ``__eq__`` and ``__hash__`` on first use, with the semantics and
+signatures the dataclass would have (only ``__init__`` is compiled; the others are closures).
 
 Records remain dataclasses for anyone who asks: ``dataclasses.fields``, ``replace``,
 ``asdict`` and ``is_dataclass`` work, because ``__dataclass_fields__`` is computed (with the
@@ -166,18 +166,18 @@ def _from_dataclasses(value: Any) -> Any:
     return MISSING if value is getattr(sys.modules.get("dataclasses"), "MISSING", None) else value
 
 
-def _frozen_error(cls: type, name: str) -> AttributeError:
+def _frozen_error(name: str) -> AttributeError:
     import dataclasses  # only on this error path; the exception is the one dataclass raises
 
     return dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
 
 
 def _frozen_setattr(self: Any, name: str, value: Any) -> None:
-    raise _frozen_error(type(self), name)
+    raise _frozen_error(name)
 
 
 def _frozen_delattr(self: Any, name: str) -> None:
-    raise _frozen_error(type(self), name)
+    raise _frozen_error(name)
 
 
 def _slots_getstate(self: Any) -> list[Any]:
