@@ -3,18 +3,21 @@ EC-signed certificates and CRLs it reads, shows and verifies (minica itself sign
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from minica import _ec, der, oids
 from minica.ca import CA
 from minica.cert import load_certificate
 from minica.crl import load_crl
 from minica.csr import load_csr
-from minica.errors import DecodeError, InvalidSignature, ValidationError
+from minica.errors import DecodeError, InvalidSignature, MinicaError, ValidationError
 from minica.keys import load_private_key
 from minica.verify import verify_chain
 
@@ -183,3 +186,20 @@ def test_ec_private_key_is_refused_with_the_way_forward(ec_keys: dict[str, Path]
     """minica does not use EC keys; the error says how to get an EC certificate from it."""
     with pytest.raises(DecodeError, match=r"RSA keys only.*minica sign"):
         load_private_key(ec_keys["P-256"].read_bytes())
+
+
+@pytest.fixture(scope="module")
+def ec_request_der(ec_keys: dict[str, Path], run_openssl: RunOpenssl) -> bytes:
+    return run_openssl(
+        "req", "-new", "-key", ec_keys["P-384"], "-subj", "/CN=fuzz.example", "-outform", "DER"
+    ).stdout  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_ec_requests_raise_only_minica_errors(
+    mutate: Callable[..., bytes], ec_request_der: bytes, data: st.DataObject
+) -> None:
+    """A mutated EC request parses and verifies, or says what is wrong (a MinicaError)."""
+    with contextlib.suppress(MinicaError):
+        load_csr(mutate(data, ec_request_der)).verify()
