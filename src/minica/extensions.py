@@ -520,6 +520,20 @@ def _check_names(
     return out
 
 
+def _tuple_of(
+    values: Iterable[Any], item: type[_T], field: str, empty: str | None
+) -> tuple[_T, ...]:
+    """``values`` as a tuple of ``item`` values: ValidationError ``empty`` when there are none
+    (no check when ``empty`` is None), TypeError naming ``field`` for a value of another type."""
+    out = tuple(values)
+    if not out and empty is not None:
+        raise ValidationError(empty)
+    for value in out:
+        if not isinstance(value, item):
+            raise TypeError(f"{field} must hold {item.__name__} values")
+    return out
+
+
 def general_name(text: str) -> GeneralName:
     """Guess a GeneralName from text: IP if it parses as one, e-mail with ``@``, URI with
     ``://``, else a DNS name (non-ASCII turned into A-labels)."""
@@ -1725,12 +1739,8 @@ class CRLDistributionPoints(Extension):
 
     def __post_init__(self) -> None:
         _critical(self.critical)
-        points = tuple(self.points)
-        if not points:
-            raise ValidationError(f"{oids.short_name(self.oid)}: at least one point is required")
-        for p in points:
-            if not isinstance(p, DistributionPoint):
-                raise TypeError("points must hold DistributionPoint values")
+        empty = f"{oids.short_name(self.oid)}: at least one point is required"
+        points = _tuple_of(self.points, DistributionPoint, "points", empty)
         object.__setattr__(self, "points", points)
 
     @classmethod
@@ -1920,12 +1930,8 @@ class AuthorityInformationAccess(Extension):
 
     def __post_init__(self) -> None:
         _critical(self.critical)
-        descriptions = tuple(self.descriptions)
-        if not descriptions:
-            raise ValidationError(f"{oids.short_name(self.oid)}: at least one access description")
-        for d in descriptions:
-            if not isinstance(d, AccessDescription):
-                raise TypeError("descriptions must hold AccessDescription values")
+        empty = f"{oids.short_name(self.oid)}: at least one access description"
+        descriptions = _tuple_of(self.descriptions, AccessDescription, "descriptions", empty)
         object.__setattr__(self, "descriptions", descriptions)
 
     @classmethod
@@ -2592,10 +2598,7 @@ class PrecertificateSignedCertificateTimestamps(Extension):
 
     def __post_init__(self) -> None:
         _critical(self.critical)
-        scts = tuple(self.scts)
-        for sct in scts:
-            if not isinstance(sct, SignedCertificateTimestamp):
-                raise TypeError("scts must hold SignedCertificateTimestamp values")
+        scts = _tuple_of(self.scts, SignedCertificateTimestamp, "scts", None)
         object.__setattr__(self, "scts", scts)
 
     def _encode(self) -> bytes:
