@@ -36,7 +36,7 @@ else:  # typing costs start-up time; at run time these decorators change nothing
         return f
 
 
-__all__ = ["complete", "field", "fields", "new", "record", "replace"]
+__all__ = ["ByDer", "complete", "field", "fields", "new", "record", "replace"]
 
 
 class _Missing:
@@ -406,6 +406,22 @@ def _value_methods(all_fields: tuple[_Field, ...]) -> dict[str, Any]:
         return f"{self.__class__.__qualname__}({parts})"
 
     return {"__eq__": __eq__, "__hash__": __hash__, "__repr__": __repr__}
+
+
+class ByDer:
+    """Equality and hashing by the exact encoding, ``self.der``: two certificates (requests,
+    CRLs) are the same value exactly when their DER bytes are."""
+
+    __slots__ = ()
+    der: bytes
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, type(self)):
+            return NotImplemented
+        return self.der == other.der
+
+    def __hash__(self) -> int:
+        return hash(self.der)
 
 
 def new(cls: type[_T]) -> _T:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
 from minica import der, oids, pem, text
-from minica._record import field, record, replace
+from minica._record import ByDer, field, record, replace
 from minica.algorithms import SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
 from minica.extensions import Extension, Extensions
@@ -218,7 +218,7 @@ class TBSCertificate:
 
 
 @record(eq=False, repr=False)
-class Certificate:
+class Certificate(ByDer):
     """A parsed X.509 certificate (RFC 5280 4.1) with its exact ``der`` and ``tbs_der``.
 
     Equality and hashing use the DER bytes.
@@ -323,15 +323,7 @@ class Certificate:
         """The text ``openssl x509 -text -noout`` prints."""
         return _text(self)
 
-    # -- value behaviour ------------------------------------------------------------------
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Certificate):
-            return NotImplemented
-        return self.der == other.der
-
-    def __hash__(self) -> int:
-        return hash(self.der)
-
+    # -- value behaviour (equality and hashing by DER: ByDer) -----------------------------
     def __repr__(self) -> str:
         return (
             f"<Certificate serial=0x{self.serial_number:x} "

@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 
 from minica import der, oids, pem, text
-from minica._record import field, record
+from minica._record import ByDer, field, record
 from minica.algorithms import HASH_OIDS, SignatureAlgorithm
 from minica.errors import DecodeError, ValidationError
 from minica.extensions import CRL_REASONS, IssuingDistributionPoint
@@ -818,7 +818,7 @@ _MIRRORED = frozenset((oids.CRL_REASON, oids.INVALIDITY_DATE))
 
 
 @record(eq=False)
-class CertificateRevocationList:
+class CertificateRevocationList(ByDer):
     """A signed CRL (RFC 5280 5.1): parsed fields plus the exact bytes that were signed.
 
     Iterating yields the RevokedCertificate entries in order (made on demand); ``len()`` counts
@@ -978,14 +978,6 @@ class CertificateRevocationList:
                 f"fingerprint: hash {hash!r} is not one of {', '.join(HASH_OIDS)}"
             )
         return hashlib.new(hash, self.der).digest()
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CertificateRevocationList):
-            return NotImplemented
-        return self.der == other.der
-
-    def __hash__(self) -> int:
-        return hash(self.der)
 
     def to_text(self) -> str:
         """The text ``openssl crl -text -noout`` prints."""

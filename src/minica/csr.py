@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from minica import der, oids, pem, text
-from minica._record import field, record
+from minica._record import ByDer, field, record
 from minica.algorithms import SignatureAlgorithm
 from minica.cert import parse_spki
 from minica.errors import DecodeError, ValidationError
@@ -67,7 +67,7 @@ class Attribute:
 
 
 @record(eq=False, repr=False)
-class CertificateSigningRequest:
+class CertificateSigningRequest(ByDer):
     """A parsed PKCS#10 CertificationRequest (RFC 2986 4) with its exact bytes.
 
     ``info_der`` is the signed CertificationRequestInfo; ``extensions`` come from the
@@ -135,14 +135,6 @@ class CertificateSigningRequest:
     def to_text(self) -> str:
         """The text ``openssl req -text -noout`` prints."""
         return _text(self)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, CertificateSigningRequest):
-            return NotImplemented
-        return self.der == other.der
-
-    def __hash__(self) -> int:
-        return hash(self.der)
 
     def __repr__(self) -> str:
         return f"<CertificateSigningRequest subject={self.subject.to_openssl()!r}>"
