@@ -559,6 +559,9 @@ def test_sct_list_structure_checked() -> None:
     ):
         with pytest.raises(DecodeError, match=message):
             SCTs.from_der(der.octet_string(len(body).to_bytes(2) + body))
+    # What the parser refuses cannot be built either.
+    with pytest.raises(ValidationError, match="at least one SCT"):
+        SCTs(scts=())
 
 
 def _sample_values() -> list[bytes]:

@@ -520,13 +520,11 @@ def _check_names(
     return out
 
 
-def _tuple_of(
-    values: Iterable[Any], item: type[_T], field: str, empty: str | None
-) -> tuple[_T, ...]:
-    """``values`` as a tuple of ``item`` values: ValidationError ``empty`` when there are none
-    (no check when ``empty`` is None), TypeError naming ``field`` for a value of another type."""
+def _tuple_of(values: Iterable[Any], item: type[_T], field: str, empty: str) -> tuple[_T, ...]:
+    """``values`` as a non-empty tuple of ``item`` values: ValidationError ``empty`` when there
+    are none, TypeError naming ``field`` for a value of another type."""
     out = tuple(values)
-    if not out and empty is not None:
+    if not out:
         raise ValidationError(empty)
     for value in out:
         if not isinstance(value, item):
@@ -2598,7 +2596,8 @@ class PrecertificateSignedCertificateTimestamps(Extension):
 
     def __post_init__(self) -> None:
         _critical(self.critical)
-        scts = _tuple_of(self.scts, SignedCertificateTimestamp, "scts", None)
+        empty = "ct_precert_scts: at least one SCT is required (RFC 6962 3.3)"
+        scts = _tuple_of(self.scts, SignedCertificateTimestamp, "scts", empty)
         object.__setattr__(self, "scts", scts)
 
     def _encode(self) -> bytes:
