@@ -201,21 +201,31 @@ class SignatureAlgorithm:
             mgf1_hash=self.mgf1_hash,
         )
 
-    def verify_spki(self, spki_der: bytes, signature: bytes, data: bytes) -> None:
+    def verify_spki(
+        self,
+        spki_der: bytes,
+        signature: bytes,
+        data: bytes,
+        *,
+        rsa_key: RSAPublicKey | None = None,
+    ) -> None:
         """Verify ``signature`` over ``data`` with the signer's SubjectPublicKeyInfo (RSA or,
-        for ECDSA, an EC key on P-256, P-384 or P-521); raises InvalidSignature."""
+        for ECDSA, an EC key on P-256, P-384 or P-521); raises InvalidSignature.
+
+        ``rsa_key`` is the RSA key already parsed from ``spki_der``, when the caller has it."""
         if self.ecdsa:
             from minica import _ec  # only for ECDSA signatures
 
             _ec.verify(spki_der, signature, data, self.hash)
             return
-        from minica.keys import RSAPublicKey
+        if rsa_key is None:
+            from minica.keys import RSAPublicKey
 
-        try:
-            key = RSAPublicKey.from_spki_element(der.decode(spki_der, what="signer key"))
-        except (DecodeError, ValidationError) as e:
-            raise InvalidSignature(f"{self.name}: the signer's key is not RSA ({e})") from None
-        self.verify(key, signature, data)
+            try:
+                rsa_key = RSAPublicKey.from_spki_element(der.decode(spki_der, what="signer key"))
+            except (DecodeError, ValidationError) as e:
+                raise InvalidSignature(f"{self.name}: the signer's key is not RSA ({e})") from None
+        self.verify(rsa_key, signature, data)
 
 
 def _hash_algorithm(el: der.Element, what: str) -> str:

@@ -275,7 +275,9 @@ class Certificate(ByDer):
         issuer certificate may hold an RSA or (for ECDSA signatures) an EC key.
         """
         if isinstance(issuer, Certificate):
-            self.signature_algorithm.verify_spki(issuer.spki_der, self.signature, self.tbs_der)
+            self.signature_algorithm.verify_spki(
+                issuer.spki_der, self.signature, self.tbs_der, rsa_key=issuer._public_key
+            )
         elif isinstance(issuer, RSAPublicKey):
             self.signature_algorithm.verify(issuer, self.signature, self.tbs_der)
         else:

@@ -122,7 +122,9 @@ class CertificateSigningRequest(ByDer):
         """Check the self-signature (proof of possession, RFC 2986 3); raises InvalidSignature.
 
         RSA and EC (P-256, P-384, P-521) subject keys are checked."""
-        self.signature_algorithm.verify_spki(self.spki_der, self.signature, self.info_der)
+        self.signature_algorithm.verify_spki(
+            self.spki_der, self.signature, self.info_der, rsa_key=self._public_key
+        )
 
     def to_der(self) -> bytes:
         """The request's DER, exactly as parsed or signed."""
