@@ -2505,8 +2505,14 @@ def _bio_hex_string(data: bytes, indent: int) -> str:
     return (":\n" + " " * indent).join(lines)
 
 
+# 10000-01-01T00:00:00Z in milliseconds: openssl prints no time from there on (nor can datetime).
+_CT_TIME_END = 253_402_300_800_000
+
+
 def _ct_time(ms: int) -> str:
     """timestamp_print() of ct_prn.c: ASN1_GENERALIZEDTIME_print with milliseconds."""
+    if ms >= _CT_TIME_END:
+        return ""  # ASN1_GENERALIZEDTIME_adj fails past year 9999: openssl prints nothing
     when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
     return f"{when:%b} {when.day:2d} {when:%H:%M:%S}.{ms % 1000:03d} {when.year} GMT"
 

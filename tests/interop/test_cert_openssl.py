@@ -346,7 +346,13 @@ def test_policy_and_tls_feature_extensions_read_by_openssl(
     assert "Require Explicit Policy:0" in text and "status_request" in text
 
 
-def _sct(version: int, seed: int, ext: bytes = b"", algorithms: bytes = b"\x04\x03") -> bytes:
+def _sct(
+    version: int,
+    seed: int,
+    ext: bytes = b"",
+    algorithms: bytes = b"\x04\x03",
+    timestamp: int | None = None,
+) -> bytes:
     """A serialized SCT (RFC 6962 3.2) with made-up but well-formed contents."""
     if version != 0:
         return bytes([version]) + bytes(range(seed, seed + 20))
@@ -354,7 +360,7 @@ def _sct(version: int, seed: int, ext: bytes = b"", algorithms: bytes = b"\x04\x
     return (
         b"\x00"
         + bytes((seed + i) % 256 for i in range(32))
-        + (1_600_000_000_000 + seed * 86_399_999).to_bytes(8)
+        + (1_600_000_000_000 + seed * 86_399_999 if timestamp is None else timestamp).to_bytes(8)
         + len(ext).to_bytes(2)
         + ext
         + algorithms
@@ -370,6 +376,8 @@ def _sct(version: int, seed: int, ext: bytes = b"", algorithms: bytes = b"\x04\x
         [_sct(0, 2, ext=b"\x01\x02\x03"), _sct(0, 3, algorithms=b"\x04\x01")],
         [_sct(0, 4), _sct(1, 5)],  # an SCT of a future version: printed in hex
         [_sct(0, 6), _sct(0, 7, algorithms=b"\x02\x09")],  # unknown algorithms: a raw dump
+        # The last millisecond openssl prints, then times past year 9999 (printed empty).
+        [_sct(0, 8, timestamp=253_402_300_799_999), _sct(0, 9, timestamp=2**63 + 5)],
     ],
 )
 def test_ct_precertificate_scts_as_openssl_prints_them(
